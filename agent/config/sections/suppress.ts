@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+const isoDay = z
+  .union([z.string(), z.date()])
+  .transform((value, ctx) => {
+    const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`)) || new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) !== text) {
+      ctx.addIssue({ code: 'custom', message: 'a date YYYY-MM-DD' });
+      return z.NEVER;
+    }
+    return text;
+  });
+
+export const suppressionEntry = z.strictObject({
+  /** Check id. */
+  check: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a check id (kebab-case)'),
+  /** Glob over the finding's subject id; "*" matches every subject. */
+  subject: z.string().min(1).default('*'),
+  reason: z.string().trim().min(1, 'a non-empty reason'),
+  expires: isoDay.optional(),
+});
+
+export const suppressSection = z.array(suppressionEntry).default([]);

@@ -1,0 +1,346 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * File access for a root process reading trees that hostile jobs wrote.
+ *
+ * - Paths are resolved one component at a time against an open directory fd
+ *   (through /proc/self/fd/N/name, since Node has no openat), each directory opened with
+ *   O_DIRECTORY|O_NOFOLLOW: O_NOFOLLOW alone guards only the last component, and a directory
+ *   swapped for a symlink after our check cannot redirect an fd we already hold.
+ * - Symlinks are never followed in job-writable trees ("never"). For well-known system files
+ *   ("within-root") they are followed as a chroot would: absolute targets restart at the host
+ *   root and ".." stops at it, so nothing outside the root is ever reached.
+ * - Files are opened O_NONBLOCK and must be regular: a FIFO or device named like a config file
+ *   cannot hang or flood the agent. Reads are capped.
+ */
+
+export type LinkPolicy = 'never' | 'within-root';
+export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'char' | 'block' | 'other';
+
+export type SafeFsCode = 'not-found' | 'symlink' | 'not-regular' | 'not-directory' | 'loop' | 'denied' | 'io';
+
+export class SafeFsError extends Error {
+  constructor(
+    readonly code: SafeFsCode,
+    readonly hostPath: string,
+    detail?: string,
+  ) {
+    super(`${hostPath}: ${code}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+export interface FileInfo {
+  type: FileType;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtimeMs: number;
+  dev: number;
+  ino: number;
+  nlink: number;
+}
+
+export const DEFAULT_MAX_READ = 256 * 1024;
+const MAX_LINK_HOPS = 40;
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY, O_CLOEXEC } = fs.constants as typeof fs.constants & {
+  O_CLOEXEC?: number;
+};
+const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | (O_CLOEXEC ?? 0);
+const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (O_CLOEXEC ?? 0);
+
+export function fileType(stats: fs.Stats): FileType {
+  if (stats.isFile()) return 'file';
+  if (stats.isDirectory()) return 'dir';
+  if (stats.isSymbolicLink()) return 'symlink';
+  if (stats.isFIFO()) return 'fifo';
+  if (stats.isSocket()) return 'socket';
+  if (stats.isCharacterDevice()) return 'char';
+  if (stats.isBlockDevice()) return 'block';
+  return 'other';
+}
+
+export function toFileInfo(stats: fs.Stats): FileInfo {
+  return {
+    type: fileType(stats),
+    mode: stats.mode & 0o7777,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    mtimeMs: Math.trunc(stats.mtimeMs),
+    dev: stats.dev,
+    ino: stats.ino,
+    nlink: stats.nlink,
+  };
+}
+
+function mapErrno(error: unknown, hostPath: string): SafeFsError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof SafeFsError) return error;
+  if (code === 'ENOENT') return new SafeFsError('not-found', hostPath);
+  if (code === 'ELOOP') return new SafeFsError('symlink', hostPath);
+  if (code === 'ENOTDIR') return new SafeFsError('not-directory', hostPath);
+  if (code === 'EACCES' || code === 'EPERM') return new SafeFsError('denied', hostPath);
+  return new SafeFsError('io', hostPath, code);
+}
+
+function childPath(dirFd: number, name: string | Buffer): string | Buffer {
+  const prefix = `/proc/self/fd/${dirFd}/`;
+  return typeof name === 'string' ? prefix + name : Buffer.concat([Buffer.from(prefix), name]);
+}
+
+/** An open directory; children are reached relative to its fd, never by re-resolving a path. */
+export class DirHandle {
+  private closed = false;
+  constructor(
+    readonly fd: number,
+    /** Host path of this directory, for messages only. */
+    readonly hostPath: string,
+  ) {}
+
+  static openRoot(root: string): DirHandle {
+    try {
+      return new DirHandle(fs.openSync(root, O_RDONLY | O_DIRECTORY), '/');
+    } catch (error) {
+      throw mapErrno(error, root);
+    }
+  }
+
+  private childHostPath(name: string | Buffer): string {
+    return path.posix.join(this.hostPath, typeof name === 'string' ? name : name.toString('utf8'));
+  }
+
+  /** lstat of a child: never follows it. */
+  lstat(name: string | Buffer): FileInfo {
+    try {
+      return toFileInfo(fs.lstatSync(childPath(this.fd, name)));
+    } catch (error) {
+      throw mapErrno(error, this.childHostPath(name));
+    }
+  }
+
+  info(): FileInfo {
+    return toFileInfo(fs.fstatSync(this.fd));
+  }
+
+  /** Opens a child directory; fails with `symlink` if it is (or became) a symlink. */
+  openDir(name: string | Buffer): DirHandle {
+    const hostPath = this.childHostPath(name);
+    try {
+      return new DirHandle(fs.openSync(childPath(this.fd, name), DIR_FLAGS), hostPath);
+    } catch (error) {
+      throw mapErrno(error, hostPath);
+    }
+  }
+
+  readLink(name: string | Buffer): string {
+    try {
+      return fs.readlinkSync(childPath(this.fd, name), 'utf8');
+    } catch (error) {
+      throw mapErrno(error, this.childHostPath(name));
+    }
+  }
+
+  /** Reads at most maxBytes of a regular file child. FIFOs, sockets, devices and symlinks are refused. */
+  readFile(name: string | Buffer, maxBytes = DEFAULT_MAX_READ): { data: Buffer; truncated: boolean; info: FileInfo } {
+    const hostPath = this.childHostPath(name);
+    let fd: number;
+    try {
+      fd = fs.openSync(childPath(this.fd, name), FILE_FLAGS);
+    } catch (error) {
+      throw mapErrno(error, hostPath);
+    }
+    try {
+      const info = toFileInfo(fs.fstatSync(fd));
+      if (info.type !== 'file') throw new SafeFsError('not-regular', hostPath, info.type);
+      const want = Math.min(maxBytes, info.size > 0 ? info.size : maxBytes);
+      const buffer = Buffer.alloc(Math.max(0, want));
+      let offset = 0;
+      while (offset < buffer.length) {
+        const read = fs.readSync(fd, buffer, offset, buffer.length - offset, offset);
+        if (read === 0) break;
+        offset += read;
+      }
+      return { data: buffer.subarray(0, offset), truncated: info.size > offset, info };
+    } catch (error) {
+      throw mapErrno(error, hostPath);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Lists up to maxEntries children as raw byte names (non-UTF-8 names stay distinct). */
+  list(maxEntries: number): { entries: { name: Buffer; type: FileType }[]; truncated: boolean } {
+    let dir: fs.Dir;
+    try {
+      dir = fs.opendirSync(`/proc/self/fd/${this.fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+    } catch (error) {
+      throw mapErrno(error, this.hostPath);
+    }
+    const entries: { name: Buffer; type: FileType }[] = [];
+    let truncated = false;
+    try {
+      for (let dirent = dir.readSync(); dirent; dirent = dir.readSync()) {
+        if (entries.length >= maxEntries) {
+          truncated = true;
+          break;
+        }
+        const name = dirent.name as unknown as Buffer;
+        let type: FileType = 'other';
+        if (dirent.isFile()) type = 'file';
+        else if (dirent.isDirectory()) type = 'dir';
+        else if (dirent.isSymbolicLink()) type = 'symlink';
+        else if (dirent.isFIFO()) type = 'fifo';
+        else if (dirent.isSocket()) type = 'socket';
+        else if (dirent.isCharacterDevice()) type = 'char';
+        else if (dirent.isBlockDevice()) type = 'block';
+        entries.push({ name: Buffer.from(name), type });
+      }
+    } finally {
+      dir.closeSync();
+    }
+    return { entries, truncated };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // Already closed by the OS on error paths; nothing to release.
+    }
+  }
+}
+
+function splitHostPath(hostPath: string): string[] {
+  return hostPath.split('/').filter((part) => part !== '' && part !== '.');
+}
+
+/**
+ * Resolves a host path under `root` to (open parent directory, final name).
+ * The caller owns the returned DirHandle and must close it.
+ */
+export function resolveParent(root: string, hostPath: string, links: LinkPolicy): { parent: DirHandle; name: string; hostPath: string } {
+  const rootDir = DirHandle.openRoot(root);
+  const stack: DirHandle[] = [rootDir];
+  const pending = splitHostPath(hostPath);
+  let hops = 0;
+  const current = (): DirHandle => stack[stack.length - 1] as DirHandle;
+  const fail = (error: unknown): never => {
+    for (const dir of stack) dir.close();
+    throw mapErrno(error, hostPath);
+  };
+  try {
+    while (pending.length > 1 || (pending.length === 1 && pending[0] === '..')) {
+      const part = pending.shift() as string;
+      if (part === '..') {
+        if (stack.length > 1) stack.pop()?.close();
+        continue;
+      }
+      const info = current().lstat(part);
+      if (info.type === 'symlink') {
+        if (links === 'never') throw new SafeFsError('symlink', path.posix.join(current().hostPath, part));
+        if (++hops > MAX_LINK_HOPS) throw new SafeFsError('loop', hostPath);
+        const target = current().readLink(part);
+        if (target.startsWith('/')) while (stack.length > 1) stack.pop()?.close();
+        pending.unshift(...splitHostPath(target));
+        continue;
+      }
+      if (info.type !== 'dir') throw new SafeFsError('not-directory', path.posix.join(current().hostPath, part));
+      stack.push(current().openDir(part));
+    }
+    const name = pending[0] ?? '.';
+    const parent = stack.pop() as DirHandle;
+    for (const dir of stack) dir.close();
+    return { parent, name, hostPath };
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+/** Follows a final-component symlink within the root, returning the parent and name of the real entry. */
+function resolveFinal(root: string, hostPath: string, links: LinkPolicy): { parent: DirHandle; name: string } {
+  let target = hostPath;
+  for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+    const resolved = resolveParent(root, target, links);
+    const info = resolved.name === '.' ? null : resolved.parent.lstat(resolved.name);
+    if (!info || info.type !== 'symlink') return resolved;
+    if (links === 'never') {
+      resolved.parent.close();
+      throw new SafeFsError('symlink', hostPath);
+    }
+    const link = resolved.parent.readLink(resolved.name);
+    const base = resolved.parent.hostPath;
+    resolved.parent.close();
+    target = link.startsWith('/') ? link : path.posix.join(base, link);
+  }
+  throw new SafeFsError('loop', hostPath);
+}
+
+export interface ReadOptions {
+  maxBytes?: number;
+  links?: LinkPolicy;
+}
+
+/** lstat (links: never) or stat within root (links: within-root); null when absent. */
+export function statUnderRoot(root: string, hostPath: string, links: LinkPolicy = 'within-root'): FileInfo | null {
+  try {
+    const { parent, name } = resolveFinal(root, hostPath, links);
+    try {
+      return name === '.' ? parent.info() : parent.lstat(name);
+    } finally {
+      parent.close();
+    }
+  } catch (error) {
+    if (error instanceof SafeFsError && (error.code === 'not-found' || error.code === 'not-directory')) return null;
+    throw error;
+  }
+}
+
+export function readFileUnderRoot(root: string, hostPath: string, options: ReadOptions = {}): { data: Buffer; truncated: boolean; info: FileInfo } {
+  const { parent, name } = resolveFinal(root, hostPath, options.links ?? 'within-root');
+  try {
+    return parent.readFile(name, options.maxBytes ?? DEFAULT_MAX_READ);
+  } finally {
+    parent.close();
+  }
+}
+
+/** Reads a small text file; null when it does not exist. Other failures throw SafeFsError. */
+export function readTextUnderRoot(root: string, hostPath: string, options: ReadOptions = {}): string | null {
+  try {
+    return readFileUnderRoot(root, hostPath, options).data.toString('utf8');
+  } catch (error) {
+    if (error instanceof SafeFsError && (error.code === 'not-found' || error.code === 'not-directory')) return null;
+    throw error;
+  }
+}
+
+/** Opens a directory under root as a handle for walking; the caller closes it. */
+export function openDirUnderRoot(root: string, hostPath: string, links: LinkPolicy = 'within-root'): DirHandle {
+  const { parent, name } = resolveFinal(root, hostPath, links);
+  if (name === '.') return parent;
+  try {
+    return parent.openDir(name);
+  } finally {
+    parent.close();
+  }
+}
+
+/** Lists a directory under root (names as UTF-8 strings; use DirHandle.list for raw bytes). */
+export function listDirUnderRoot(root: string, hostPath: string, maxEntries = 10_000, links: LinkPolicy = 'within-root'): string[] | null {
+  let dir: DirHandle;
+  try {
+    dir = openDirUnderRoot(root, hostPath, links);
+  } catch (error) {
+    if (error instanceof SafeFsError && (error.code === 'not-found' || error.code === 'not-directory')) return null;
+    throw error;
+  }
+  try {
+    return dir.list(maxEntries).entries.map((entry) => entry.name.toString('utf8'));
+  } finally {
+    dir.close();
+  }
+}

@@ -1,0 +1,4 @@
+import type { Check } from '../../agent/core/check.js';
+
+/** Checks on runner facts, one file each. */
+export const runnerChecks: Check[] = [];
