@@ -34,9 +34,10 @@ export interface DockerFacts {
 export interface DockerUnavailable {
   /**
    * `no-socket`: the socket path does not exist; `denied`: permission denied; `refused`: nothing
-   * listens; `timeout`: the engine did not answer within the request budget; `error`: anything else.
+   * listens; `timeout`: the engine did not answer within the request budget; `disabled`: turned off in
+   * runner-warden's config (`docker.enabled = false`); `error`: anything else.
    */
-  reason: 'no-socket' | 'denied' | 'refused' | 'timeout' | 'error';
+  reason: 'no-socket' | 'denied' | 'refused' | 'timeout' | 'disabled' | 'error';
   /** Sanitised detail (error code or message). */
   detail: string;
 }
@@ -249,8 +250,11 @@ export interface ImageFacts {
   digests: string[];
   /** Registry hosts of its tags and digests (`docker.io` for Docker Hub references). */
   registries: string[];
-  /** True when some reference names a registry other than Docker Hub (so it may be private). */
-  nonDockerHub: boolean;
+  /**
+   * True when some reference names a registry other than Docker Hub, so the image may be private
+   * ("private" cannot be proven from the host). GitLab's public runner helper images do not count.
+   */
+  looksPrivate: boolean;
   /** Size in bytes. */
   sizeBytes: number;
   /** Creation time (ISO 8601), null when unknown. */
