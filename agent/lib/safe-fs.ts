@@ -85,7 +85,15 @@ function mapErrno(error: unknown, hostPath: string): SafeFsError {
   return new SafeFsError('io', hostPath, code);
 }
 
+/**
+ * The path of one child of an open directory. A name must be a single component: a '/' would
+ * resolve the components before it by path (following symlinks), and '..' would leave the directory.
+ */
 function childPath(dirFd: number, name: string | Buffer): string | Buffer {
+  const bytes = typeof name === 'string' ? Buffer.from(name) : name;
+  if (bytes.length === 0 || bytes.includes(0x2f) || bytes.includes(0) || (bytes.length === 2 && bytes[0] === 0x2e && bytes[1] === 0x2e)) {
+    throw new SafeFsError('not-found', `<invalid name ${JSON.stringify(bytes.toString('latin1').slice(0, 40))}>`, 'not a single path component');
+  }
   const prefix = `/proc/self/fd/${dirFd}/`;
   return typeof name === 'string' ? prefix + name : Buffer.concat([Buffer.from(prefix), name]);
 }
@@ -130,7 +138,19 @@ export class DirHandle {
     try {
       return new DirHandle(fs.openSync(childPath(this.fd, name), DIR_FLAGS), hostPath);
     } catch (error) {
+      // O_DIRECTORY|O_NOFOLLOW on a symlink fails with ENOTDIR, not ELOOP: tell the two apart,
+      // so callers can report a planted symlink as such.
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'ENOTDIR' && this.isSymlink(name)) throw new SafeFsError('symlink', hostPath);
       throw mapErrno(error, hostPath);
+    }
+  }
+
+  private isSymlink(name: string | Buffer): boolean {
+    try {
+      return fs.lstatSync(childPath(this.fd, name)).isSymbolicLink();
+    } catch {
+      return false;
     }
   }
 

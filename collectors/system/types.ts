@@ -6,6 +6,9 @@
  * Paths are host paths (as seen from the host root), sanitised for display. Secrets never
  * appear: credentials become `secretFingerprint` values or mere presence.
  */
+import type { WalkReport } from '../../agent/lib/safe-walk.js';
+
+export type { WalkLimit, WalkReport } from '../../agent/lib/safe-walk.js';
 
 /** Where the job user came from. */
 export type JobUserSource =
@@ -65,7 +68,7 @@ export interface JobUser {
   gid: number | null;
   home: string | null;
   source: JobUserSource;
-  /** Names of the runners whose jobs run as this account (empty for the default guess). */
+  /** Names of the shell-executor runners whose jobs run as this account (empty: no shell runner, the account only hosts the runner). */
   runners: string[];
   /** Names of every group the account is in: primary (by gid) and supplementary. */
   groups: string[];
@@ -233,7 +236,15 @@ export interface GitConfigFacts {
 }
 
 /** How a remote URL carried credentials. */
-export type UrlCredentialKind = 'job-token' | 'gitlab-token' | 'password';
+export type UrlCredentialKind =
+  /** `gitlab-ci-token:<job token>@`: valid only while its job runs. */
+  | 'job-token'
+  /** A long-lived GitLab token (`glpat-`, `gldt-`, ...) as the URL password. */
+  | 'gitlab-token'
+  /** Any other `user:password@`. */
+  | 'password'
+  /** An `http.extraHeader` carrying an Authorization header. */
+  | 'auth-header';
 
 /** A project working copy left in a builds or cache dir. */
 export interface WorkingCopy {
@@ -255,27 +266,6 @@ export interface WorkingCopy {
   submodules: boolean;
   /** Why `.git/config` could not be read (symlink, FIFO, too large...), else null. */
   configProblem: string | null;
-}
-
-/** Why a walk stopped early. */
-export type WalkLimit = 'entries' | 'depth' | 'time';
-
-/** What one bounded walk saw, and where it was cut short. */
-export interface WalkReport {
-  /** Host path of the walk's root. */
-  root: string;
-  /** Directory entries looked at. */
-  entries: number;
-  /** Limits hit, each once. */
-  limits: WalkLimit[];
-  /** Up to a few host paths where the walk was cut (sanitised). */
-  truncatedAt: string[];
-  /** Symlinks met and not followed. */
-  symlinks: number;
-  /** FIFOs, sockets and devices met and never opened. */
-  specialFiles: number;
-  /** Entries that changed type between listing and opening (a swap under our feet): skipped. */
-  races: number;
 }
 
 /** One builds or cache directory and what persists in it. */
