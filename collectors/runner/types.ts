@@ -350,7 +350,12 @@ export interface IneffectiveKey {
   table: string;
   /** The key as written in the file. */
   key: string;
-  reason: 'unknown' | 'misplaced' | 'removed' | 'registration-only';
+  /**
+   * `unknown` (no such key anywhere), `misplaced` (a real key in the wrong table), `removed` (honoured by
+   * older runners only), `registration-only` (a GitLab-side runner setting), `shadowed` (a second
+   * case-variant of a key already set: the runner's exact spelling wins).
+   */
+  reason: 'unknown' | 'misplaced' | 'removed' | 'registration-only' | 'shadowed';
   /** Where it belongs or what replaced it (e.g. `runners.docker.network_mode`, `pre_get_sources_script`). */
   hint: string | null;
   /** 1-based line of the key when known. */
@@ -374,6 +379,12 @@ export interface SystemIdFacts {
   fingerprint: string;
   /** `machine` (s_ + hash of machine-id), `random` (r_), `invalid` (any other shape). */
   kind: 'machine' | 'random' | 'invalid';
+  /**
+   * For a `machine` id: whether it is the one the runner derives from this host's machine-id
+   * (`s_` + 12 hex of HMAC-SHA256(machine-id, "gitlab-runner")). False means the config directory
+   * was copied from another machine (a cloned runner). Null when it cannot be told.
+   */
+  matchesMachineId: boolean | null;
 }
 
 /** One config.toml and what the runner would make of it. */
