@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SyntheticHost } from '../../helpers/host.js';
+import { DIST_COMMAND, REPO } from './build.js';
+
+export interface LogLine {
+  level?: number;
+  event?: string;
+  event_id?: string;
+  message?: string;
+  [field: string]: unknown;
+}
+
+/** A temp dir with a synthetic host, a state dir and a config for a fast, side-effect-free agent. */
+export class AgentSandbox {
+  readonly dir: string;
+  readonly host: SyntheticHost;
+  readonly stateDir: string;
+  readonly configPath: string;
+
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-agent-'));
+    this.host = new SyntheticHost().withIdentity('runner-07');
+    this.stateDir = path.join(this.dir, 'state');
+    this.configPath = path.join(this.dir, 'config.toml');
+  }
+
+  /** Writes the config: a scan of the synthetic host that touches nothing real, plus `extra` TOML for [agent]/[agent.ship]. */
+  writeConfig(agent: Record<string, string | number | boolean>, ship: Record<string, string | number | boolean> = {}): void {
+    const toml = (values: Record<string, string | number | boolean>): string =>
+      Object.entries(values)
+        .map(([key, value]) => `${key} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)
+        .join('\n');
+    fs.writeFileSync(
+      this.configPath,
+      [
+        '[scan]',
+        `root = ${JSON.stringify(this.host.root)}`,
+        '[network]',
+        'metadata_probes = "never"',
+        '[docker]',
+        'enabled = false',
+        `socket = ${JSON.stringify(path.join(this.dir, 'no-docker.sock'))}`,
+        '[agent]',
+        toml({ schedule: '*/1 * * * * *', splay_seconds: 0, ...agent }),
+        '[agent.ship]',
+        toml(ship),
+        '',
+      ].join('\n'),
+    );
+  }
+
+  cleanup(): void {
+    this.host.cleanup();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The agent as a real process (the CLI entry the lead wires calls the same agentCommand). */
+export class AgentProcess {
+  readonly child: ChildProcess;
+  readonly lines: LogLine[] = [];
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(args: string[]) {
+    const script = `import(${JSON.stringify(DIST_COMMAND)}).then((m) => m.agentCommand(process.argv.slice(1))).then((code) => process.exit(code))`;
+    this.child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let partial = '';
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.stdout += text;
+      partial += text;
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const part of parts) {
+        try {
+          this.lines.push(JSON.parse(part) as LogLine);
+        } catch {
+          this.lines.push({ message: `UNPARSEABLE: ${part}` });
+        }
+      }
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString('utf8');
+    });
+    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static start(sandbox: AgentSandbox, extra: string[] = []): AgentProcess {
+    return new AgentProcess(['--config', sandbox.configPath, '--state-dir', sandbox.stateDir, ...extra]);
+  }
+
+  events(name: string): LogLine[] {
+    return this.lines.filter((line) => line.event === name);
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+/** Resident memory of a process in MiB (from /proc). */
+export function processRssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
