@@ -123,8 +123,12 @@ export interface MetadataFirewallRule {
   /** iptables table (filter, raw, mangle, nat) or nft "family table". */
   table: string;
   chain: string;
-  /** nft base-chain hook (forward, input, output, prerouting), or the iptables built-in chain this chain is reached from (FORWARD for DOCKER-USER); null when unknown. */
-  hook: string | null;
+  /**
+   * Netfilter hooks whose traffic reaches this rule, lower-case (forward, prerouting, input, output):
+   * an nft base chain's hook, or the iptables built-in chains that jump here (FORWARD for DOCKER-USER).
+   * Empty when no base chain leads to it (the rule never sees a packet).
+   */
+  hooks: string[];
   action: 'drop' | 'reject';
   /** Destination the rule matches, as written (e.g. "169.254.169.254/32", "169.254.0.0/16"). */
   destination: string;
@@ -139,9 +143,12 @@ export interface MetadataFirewallRule {
 }
 
 export interface FirewallSource {
-  tool: 'iptables-save' | 'ip6tables-save' | 'nft';
-  /** `read`; `absent` when the binary is not installed; `failed` on error, timeout or non-zero exit; `skipped` when the host root is not "/". */
-  status: 'read' | 'absent' | 'failed' | 'skipped';
+  /** The live ruleset dumped by a tool (only when the host root is "/"), or a persisted rules file under an offline root. */
+  tool: 'iptables-save' | 'ip6tables-save' | 'nft' | 'iptables-file' | 'nftables-file';
+  /** Binary or file path. */
+  path: string;
+  /** `read`; `absent` when the binary or file is not there; `failed` on error, timeout or non-zero exit. */
+  status: 'read' | 'absent' | 'failed';
   /** Sanitised reason when failed. */
   message?: string;
   /** Output was cut at the size bound. */
@@ -192,14 +199,19 @@ export interface ListeningSocket {
   /** Processes holding it open (found through /proc/<pid>/fd); empty when none was found. */
   owners: SocketOwner[];
   role: SocketRole;
-  /** dockerd's TLS flags from its command line, for docker-api sockets: `--tlsverify` seen (true), `--tlsverify=false` (false), absent (null). */
-  dockerTlsVerifyFlag?: boolean | null;
+  /**
+   * For docker-api tcp sockets: TLS client verification as configured, from dockerd's command line
+   * (`--tlsverify`, `--tlsverify=false`), else daemon.json as the docker collector read it; null when neither says.
+   */
+  dockerTlsVerify?: boolean | null;
   /** For docker-api tcp sockets: what a loopback /_ping showed. */
   dockerApiAccess?: DockerApiAccess;
 }
 
 export interface SocketFacts {
-  /** Every TCP listener, and unix listeners owned by dockerd, containerd, gitlab-runner or sshd. */
+  /** Whether /proc/net/tcp could be read under the root (false on an offline image: nothing was observed). */
+  observed: boolean;
+  /** Every TCP listener, and the unix listeners that matter here (docker.sock, gitlab-runner's, sshd's). */
   listening: ListeningSocket[];
   /** More listeners or processes than the bounds allow: the list is incomplete. */
   truncated: boolean;
