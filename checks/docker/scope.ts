@@ -1,0 +1,103 @@
+import type { CheckOutcome, RunnerRef, Subject } from '../../agent/core/check.js';
+import type { ContainerFacts, ContainerMount, DockerFacts } from '../../collectors/docker/types.js';
+
+/**
+ * Shared reading of docker facts for the container checks: which containers are judged, how a
+ * container is named in a finding, and which mounts expose a container runtime socket.
+ */
+
+/** Not applicable when no engine answered: there are no containers to judge. */
+export function engineMissing(docker: DockerFacts): CheckOutcome | null {
+  if (docker.available) return null;
+  const why = docker.unavailable ? `${docker.unavailable.reason}: ${docker.unavailable.detail}` : 'no engine answered';
+  return { status: 'not-applicable', reason: `no Docker engine at ${docker.endpoint} (${why})` };
+}
+
+/** Docker is on this host: an engine answered, or its daemon.json or docker.service exists. */
+export function daemonInstalled(docker: DockerFacts): boolean {
+  return docker.engine !== null || docker.daemon.configFile.present || docker.daemon.units.length > 0;
+}
+
+/**
+ * Containers whose settings matter: those running now, and those gitlab-runner created (their
+ * settings come from the runner's config, so the next job gets them too). runner-warden's own
+ * container is left out.
+ */
+export function judgedContainers(docker: DockerFacts): ContainerFacts[] {
+  const self = docker.self.containerId;
+  return docker.containers.filter((c) => (c.running || c.job !== null) && c.id !== self);
+}
+
+/** "job 7 of project 42 on runner abcd1234", or "container web-1" for containers no runner made. */
+export function describeContainer(c: ContainerFacts): string {
+  const job = c.job;
+  if (!job) return `container ${c.name}`;
+  const what = job.jobId ? `job ${job.jobId}` : `gitlab-runner container ${c.name}`;
+  const project = job.projectId ? ` of project ${job.projectId}` : '';
+  const runner = job.runnerShortToken ? ` on runner ${job.runnerShortToken}` : '';
+  return `${what}${project}${runner}`;
+}
+
+/** "runs" for a live container, "was created" for a stopped one a runner made. */
+export function verb(c: ContainerFacts): string {
+  return c.running ? 'runs' : 'was created';
+}
+
+export function containerSubject(c: ContainerFacts): Subject {
+  return { kind: 'container', id: c.name || c.id.slice(0, 12), label: describeContainer(c) };
+}
+
+/**
+ * The runner a job container belongs to. Job labels carry the runner's short token (the first
+ * characters GitLab shows in its UI), not the token, so it names the runner; no fingerprint.
+ */
+export function containerRunner(c: ContainerFacts): RunnerRef | undefined {
+  const short = c.job?.runnerShortToken;
+  return short ? { name: `runner ${short}`, id: null } : undefined;
+}
+
+export function isJobContainer(c: ContainerFacts): boolean {
+  return c.job !== null;
+}
+
+/** Well-known container runtime sockets (Docker, containerd, CRI-O, Podman, rootless Docker). */
+const RUNTIME_SOCKETS = [
+  /^\/(?:var\/)?run\/docker\.sock$/,
+  /^\/(?:var\/)?run\/containerd\/containerd\.sock$/,
+  /^\/(?:var\/)?run\/crio\/crio\.sock$/,
+  /^\/(?:var\/)?run\/podman\/podman\.sock$/,
+  /^\/run\/user\/\d+\/docker\.sock$/,
+  /^\/run\/user\/\d+\/podman\/podman\.sock$/,
+];
+
+function normalisePath(path: string): string {
+  const trimmed = path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+/** The sockets the daemon itself listens on (unix:// hosts in daemon.json or the unit). */
+function daemonSockets(docker: DockerFacts): string[] {
+  return docker.daemon.hosts.filter((h) => h.scheme === 'unix').map((h) => normalisePath(h.address.slice('unix://'.length)));
+}
+
+/**
+ * If this bind mount hands a runtime socket to the container, the socket it exposes: the socket
+ * itself, or a directory holding it (`/var/run`, `/run`, `/run/containerd`).
+ */
+export function exposedSocket(mount: ContainerMount, docker: DockerFacts): string | null {
+  if (mount.type !== 'bind') return null;
+  const source = normalisePath(mount.source);
+  const known = [...daemonSockets(docker), '/var/run/docker.sock', '/run/docker.sock', '/run/containerd/containerd.sock', '/run/crio/crio.sock', '/run/podman/podman.sock'];
+  if (RUNTIME_SOCKETS.some((re) => re.test(source)) || known.includes(source)) return source;
+  if (source === '/') return null; // the whole root is a host-path finding, not a socket one
+  return known.find((socket) => socket.startsWith(`${source}/`)) ?? null;
+}
+
+/** Bind mounts only: volumes and tmpfs are not host paths. */
+export function hostBinds(c: ContainerFacts): ContainerMount[] {
+  return c.mounts.filter((m) => m.type === 'bind');
+}
+
+export function normaliseHostPath(path: string): string {
+  return normalisePath(path);
+}
