@@ -1,0 +1,162 @@
+/**
+ * npm run bench: builds a loaded runner host (a real Docker engine with N containers and M image
+ * tags, a synthetic host root with 20 runners, 200 users, 50 SSH keys and P working copies) and
+ * measures whole `runner-warden scan` processes on it. Not part of the test command.
+ *
+ * Options: --quick (small matrix), --out FILE (default bench/results/latest.json),
+ *          --cli FILE (default dist/agent/cli/main.js), --socket PATH (default /var/run/docker.sock).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BenchEngine, newRunId } from './engine.js';
+import { buildLoadedHost, KEY_COUNT, type LoadedHost } from './host.js';
+import { describeMachine, loadAverage } from './machine.js';
+import { FULL_MATRIX, QUICK_MATRIX, sizeLabel, type Matrix, type Size } from './matrix.js';
+import { ensureTimeBinary, measureScan, measureStartup, type ScanSample } from './measure.js';
+import { renderReport, spanResult, verdicts, type FloorResult, type SizeResult } from './report.js';
+import { runSoak } from './soak.js';
+import { benchKeys } from './ssh-keys.js';
+import { medianOf } from './stats.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Options {
+  matrix: Matrix;
+  out: string;
+  cli: string;
+  socket: string;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, out: { type: 'string' }, cli: { type: 'string' }, socket: { type: 'string' } },
+    strict: true,
+  });
+  return {
+    matrix: values.quick ? QUICK_MATRIX : FULL_MATRIX,
+    out: path.resolve(values.out ?? path.join(REPO_ROOT, 'bench/results/latest.json')),
+    cli: path.resolve(values.cli ?? path.join(REPO_ROOT, 'dist/agent/cli/main.js')),
+    socket: values.socket ?? '/var/run/docker.sock',
+  };
+}
+
+/** runner-warden's own config for the bench scans: the real engine, and no metadata probe ever. */
+function wardenConfig(root: string, socket: string): string {
+  return `[scan]\nroot = ${JSON.stringify(root)}\n\n[docker]\nsocket = ${JSON.stringify(socket)}\n\n[network]\nmetadata_probes = "never"\n`;
+}
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+class Hosts {
+  private readonly built = new Map<string, LoadedHost & { configFile: string }>();
+  private readonly keys;
+
+  constructor(
+    private readonly dir: string,
+    private readonly socket: string,
+  ) {
+    this.keys = benchKeys(KEY_COUNT, path.join(dir, 'keys'));
+  }
+
+  get(size: Size): LoadedHost & { configFile: string } {
+    const key = `p${size.projects}-f${size.filesPerCopy}`;
+    const existing = this.built.get(key);
+    if (existing) return existing;
+    const started = performance.now();
+    const host = buildLoadedHost(path.join(this.dir, key, 'root'), { projects: size.projects, filesPerCopy: size.filesPerCopy }, this.keys);
+    const configFile = path.join(this.dir, key, 'runner-warden.toml');
+    fs.writeFileSync(configFile, wardenConfig(host.root, this.socket));
+    log(`host ${key}: ${host.buildEntries} entries under the builds dir, built in ${Math.round(performance.now() - started)} ms`);
+    const entry = { ...host, configFile };
+    this.built.set(key, entry);
+    return entry;
+  }
+}
+
+function problems(samples: readonly ScanSample[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const sample of samples) {
+    for (const [name, c] of Object.entries(sample.collectors)) if (c.status !== 'ok') found[name] = `${c.status}: ${c.message ?? ''}`;
+  }
+  return found;
+}
+
+async function measureSize(size: Size, engine: BenchEngine, hosts: Hosts, opts: Options): Promise<SizeResult> {
+  const label = sizeLabel(size);
+  const prepared = performance.now();
+  await engine.setContainers(size.containers);
+  await engine.growTags(size.images);
+  const host = hosts.get(size);
+  const counts = await engine.counts();
+  log(`${label}: engine has ${counts.runningContainers} running containers (${counts.benchContainers} the bench's), ${counts.imageTags} tags (${counts.benchTags} the bench's); ready in ${Math.round(performance.now() - prepared)} ms`);
+  const command = { cli: opts.cli, root: host.root, configFile: host.configFile };
+  await measureScan(command); // warm-up: page cache, engine caches
+  const load = loadAverage();
+  const samples: ScanSample[] = [];
+  for (let run = 0; run < opts.matrix.runs; run += 1) samples.push(await measureScan(command));
+  const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, loadAverage: load, median: medianOf(samples), collectorProblems: problems(samples), samples };
+  log(`${label}: wall ${Math.round(result.median.wallMs)} ms, cpu ${Math.round(result.median.cpuMs)} ms, rss ${result.median.peakRssMb.toFixed(1)} MB`);
+  return result;
+}
+
+/** What loading alone costs: Node itself, then Node with everything the CLI imports. */
+async function measureFloors(opts: Options): Promise<FloorResult[]> {
+  const floors: FloorResult[] = [];
+  for (const [label, cli] of [['node -e 0', null], ['main.js --version', opts.cli]] as const) {
+    await measureStartup(cli);
+    const load = loadAverage();
+    const samples: ScanSample[] = [];
+    for (let run = 0; run < opts.matrix.runs; run += 1) samples.push(await measureStartup(cli));
+    floors.push({ label, loadAverage: load, median: medianOf(samples), samples });
+  }
+  return floors;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  ensureTimeBinary();
+  if (!fs.existsSync(opts.cli)) throw new Error(`${opts.cli} is missing: run npm run build first`);
+  const started = Date.now();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-'));
+  const engine = await BenchEngine.open(opts.socket, REPO_ROOT, newRunId());
+  const cleanup = async (): Promise<void> => {
+    await engine.cleanup();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  const interrupted = (signal: NodeJS.Signals): void => {
+    log(`${signal}: removing this run's containers, tags and host roots`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const hosts = new Hosts(workDir, opts.socket);
+    const floors = await measureFloors(opts);
+    const results: SizeResult[] = [];
+    for (const size of opts.matrix.sizes) results.push(await measureSize(size, engine, hosts, opts));
+    const target = hosts.get(opts.matrix.sizes[opts.matrix.target] as Size);
+    const soak = await runSoak(REPO_ROOT, { root: target.root, configFile: target.configFile });
+    const spans = opts.matrix.spans.map((span) => spanResult(results, span));
+    const checks = verdicts(opts.matrix, results, spans);
+    const machine = describeMachine();
+    process.stdout.write(renderReport(machine, opts.matrix, floors, results, spans, checks));
+    if (soak) process.stdout.write(`\nAgent soak (${soak.command}):\n${soak.summary}\n`);
+    const durationSeconds = Math.round((Date.now() - started) / 1000);
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    const document = { date: new Date().toISOString(), durationSeconds, machine, matrix: opts.matrix, floors, results, spans, verdicts: checks, soak };
+    fs.writeFileSync(opts.out, `${JSON.stringify(document, null, 2)}\n`);
+    log(`done in ${durationSeconds} s; figures in ${opts.out}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
