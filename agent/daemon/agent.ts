@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { WardenConfig } from '../config/schema.js';
 import { redactSecrets, safeErrorMessage, safeText } from '../lib/sanitize.js';
@@ -24,6 +24,8 @@ export interface AgentOptions {
   stateDir?: string;
   /** The scan child module (tests substitute their own). */
   childEntry?: string;
+  /** Where log lines go instead of stdout (embedding, tests). */
+  logStream?: DestinationStream;
   random?: () => number;
 }
 
@@ -67,7 +69,11 @@ export class Agent {
     this.config = config;
     this.options = options;
     this.random = options.random ?? Math.random;
-    this.log = createEventLogger({ level: config.agent.log_level, ...(config.agent.log_file ? { file: config.agent.log_file } : {}) });
+    this.log = createEventLogger({
+      level: config.agent.log_level,
+      ...(config.agent.log_file ? { file: config.agent.log_file } : {}),
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    });
     this.state = new StateDir(config.agent.state_dir);
     this.origin = { host: os.hostname(), hostId: this.state.hostId() };
     this.diff = this.state.loadDiff();

@@ -1,46 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Finding } from '../../agent/core/finding.js';
-import type { ScanResult } from '../../agent/core/result.js';
+import type { Finding } from '../../agent/core/finding.js';
 import { diffScan } from '../../agent/daemon/diff.js';
 import { eventLevel } from '../../agent/daemon/events.js';
+import { finding, result } from './helpers/scan-result.js';
 
 const origin = { host: 'runner-07', hostId: '11111111-2222-3333-4444-555555555555' };
-
-function finding(fingerprint: string, checkId: string, severity: Finding['severity'] = 'high', suppressed?: Finding['suppressed']): Finding {
-  return {
-    checkId,
-    title: `title of ${checkId}`,
-    severity,
-    category: 'container-isolation' as Finding['category'],
-    subject: { kind: 'runner', id: `subject-${fingerprint}` },
-    message: `problem ${fingerprint}`,
-    evidence: '',
-    remediation: '',
-    rationale: '',
-    gitlabSection: { id: 'docker-executor' as Finding['gitlabSection']['id'], title: '', url: '' },
-    references: [],
-    runner: { name: 'r1', id: 'fp1:abcdef0123456789' },
-    fingerprint,
-    ...(suppressed ? { suppressed } : {}),
-  };
-}
-
-function result(findings: Finding[], checks: Array<[string, CheckResult['status']]>): ScanResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'runner-warden', version: '0.1.0' },
-    host: { hostname: 'runner-07', machineId: null },
-    root: '/',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:00:01.500Z',
-    collectors: [{ name: 'docker', provides: 'docker', status: 'ok', durationMs: 1 }],
-    checks: checks.map(([id, status]) => ({ id, title: id, severity: 'high', category: 'container-isolation' as CheckResult['category'], status, findings: 0 })),
-    findings,
-    suppressions: { expired: [] },
-    summary: { findings: 0, suppressed: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, checks: { pass: 0, fail: 0, 'not-applicable': 0, error: 0 } },
-  };
-}
 
 const names = (events: Array<{ event: string; fingerprint: string }>): string[] => events.map((event) => `${event.event}:${event.fingerprint}`).sort();
 
