@@ -6,7 +6,7 @@ import { dangerousCapabilities } from './dangerous-capabilities.js';
 import { dockerPrivilegedBuild } from './docker-privileged-build.js';
 import { dockerPrivilegedServices } from './docker-privileged-services.js';
 import { dockerRootNoHardening } from './docker-root-no-hardening.js';
-import { dockerSocketMounted } from './docker-socket-mounted.js';
+import { dockerSocketInVolumes } from './docker-socket-in-volumes.js';
 import { gitStrategyFetch } from './git-strategy-fetch.js';
 import { hostDevicesExposed } from './host-devices-exposed.js';
 import { hostNamespaces } from './host-namespaces.js';
@@ -33,7 +33,7 @@ export const runnerChecks: Check[] = [
   dockerPrivilegedBuild,
   dockerPrivilegedServices,
   dockerRootNoHardening,
-  dockerSocketMounted,
+  dockerSocketInVolumes,
   gitStrategyFetch,
   hostDevicesExposed,
   hostNamespaces,

@@ -32,7 +32,7 @@ export const sensitiveHostPathMounts = defineCheck({
           }
         }
         return mounts.flatMap((mount) => {
-          // Runtime sockets are judged by docker-socket-mounted.
+          // Runtime sockets are judged by docker-socket-in-volumes.
           const level = isRuntimeSocket(mount.source) ? null : sensitivity(mount.source);
           if (!level) return [];
           const severity = mount.readOnly ? (level === 'critical' ? 'high' : 'medium') : level;

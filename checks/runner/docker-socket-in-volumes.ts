@@ -2,9 +2,9 @@ import { defineCheck } from '../../agent/core/check.js';
 import { judgeRunners, runnerFinding, usesDocker } from './common.js';
 import { isRuntimeSocket, normalise, parseBind } from './volumes.js';
 
-export const dockerSocketMounted = defineCheck({
+export const dockerSocketInVolumes = defineCheck({
   meta: {
-    id: 'docker-socket-mounted',
+    id: 'docker-socket-in-volumes',
     title: 'Container runtime socket mounted into jobs',
     severity: 'critical',
     category: 'host-access',
