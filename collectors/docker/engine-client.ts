@@ -22,7 +22,8 @@ export class EngineError extends Error {
 // Every status is "accepted" by docker-modem so that we read (and bound) error bodies ourselves.
 const ALL_STATUSES: Record<number, boolean> = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [i + 100, true]));
 
-function classifyTransportError(error: unknown, signal: AbortSignal, timedOut: () => boolean): EngineError {
+/** Maps a connection or stream failure to what facts report (exported for tests of the errno cases). */
+export function classifyTransportError(error: unknown, signal: AbortSignal, timedOut: () => boolean): EngineError {
   if (timedOut() || (signal.aborted && !(error instanceof EngineError))) return new EngineError('timeout', 'no answer from the engine in time');
   if (error instanceof EngineError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -37,34 +38,28 @@ function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSign
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onAbort = () => {
-      response.destroy();
-      reject(new EngineError('timeout', 'the engine stopped answering mid-response'));
+    let settled = false;
+    // The first outcome wins: destroying the response below fires 'aborted'/'error' too.
+    const finish = (error: EngineError | null) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (error) {
+        reject(error);
+        response.destroy();
+      } else resolve(Buffer.concat(chunks));
     };
+    const onAbort = () => finish(new EngineError('timeout', 'the engine stopped answering mid-response'));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        signal.removeEventListener('abort', onAbort);
-        response.destroy();
-        reject(new EngineError('too-large', `response larger than ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
+      if (size > maxBytes) finish(new EngineError('too-large', `response larger than ${maxBytes} bytes`));
+      else chunks.push(chunk);
     });
-    response.on('end', () => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(Buffer.concat(chunks));
-    });
-    response.on('error', (error) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(new EngineError('io', safeErrorMessage(error)));
-    });
-    response.on('aborted', () => {
-      signal.removeEventListener('abort', onAbort);
-      reject(new EngineError('io', 'response aborted'));
-    });
+    response.on('end', () => finish(null));
+    response.on('error', (error) => finish(new EngineError('io', safeErrorMessage(error))));
+    response.on('aborted', () => finish(new EngineError('io', 'response aborted')));
   });
 }
 
