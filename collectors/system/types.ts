@@ -277,6 +277,8 @@ export interface BuildDirFacts {
   kind: 'builds' | 'cache';
   /** False when the directory does not exist. */
   exists: boolean;
+  /** Why it could not be walked (its last component is a symlink, not a directory, unreadable), else null. */
+  problem: string | null;
   /** Working copies found (every one is counted; `workingCopies` lists at most a few hundred). */
   workingCopyCount: number;
   /** Distinct projects among them. */

@@ -1,0 +1,181 @@
+import { SafeFsError, type DirHandle, type FileInfo } from '../../agent/lib/safe-fs.js';
+import { printableBytes, safeText } from '../../agent/lib/sanitize.js';
+import { walkPathDisplay, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
+import { displayUrl, headerCredentials, parseGitConfig, urlCredentials, type UrlCredentials } from './git-config.js';
+import type { HostFiles } from './host-files.js';
+import type { BuildDirFacts, WorkingCopy } from './types.js';
+
+/**
+ * What jobs leave behind in builds and cache dirs. The walk looks for working copies (a `.git`
+ * beside the files) and never lists inside one: a working copy is judged by `.git/config`,
+ * `.git/modules` and `.git/index` alone, so the cost grows with the number of projects, not
+ * with the files in them.
+ */
+
+/** `.git/config` of a working copy is read up to this size; a bigger one is read in part and said so. */
+export const GIT_CONFIG_READ_BYTES = 8 * 1024;
+/** Working copies listed in the facts (all are counted). */
+export const MAX_LISTED_WORKING_COPIES = 200;
+
+export interface BuildDirTarget {
+  path: string;
+  kind: BuildDirFacts['kind'];
+  runners: string[];
+}
+
+function lstatOrNull(dir: DirHandle, name: string): FileInfo | null {
+  try {
+    return dir.lstat(name);
+  } catch (error) {
+    if (error instanceof SafeFsError) return null;
+    throw error;
+  }
+}
+
+interface GitDirReading {
+  remotes: string[];
+  credentials: UrlCredentials[];
+  submodules: boolean;
+  indexBytes: number;
+  mtimeMs: number;
+  problem: string | null;
+}
+
+function readConfig(git: DirHandle, into: GitDirReading): void {
+  const info = lstatOrNull(git, 'config');
+  if (!info) return;
+  if (info.type !== 'file') {
+    into.problem = `.git/config is a ${info.type}: not opened`;
+    return;
+  }
+  let read: ReturnType<DirHandle['readFile']>;
+  try {
+    read = git.readFile('config', GIT_CONFIG_READ_BYTES);
+  } catch (error) {
+    into.problem = error instanceof SafeFsError ? `.git/config: ${error.code}` : '.git/config: unreadable';
+    return;
+  }
+  if (read.truncated) into.problem = `.git/config is ${read.info.size} bytes: only the first ${GIT_CONFIG_READ_BYTES} were read`;
+  for (const entry of parseGitConfig(read.data.toString('utf8'))) {
+    if (entry.section === 'remote' && entry.key === 'url') {
+      into.remotes.push(displayUrl(entry.value, 300));
+      const credential = urlCredentials(entry.value);
+      if (credential) into.credentials.push(credential);
+    } else if (entry.section === 'url' && entry.subsection !== null) {
+      const credential = urlCredentials(entry.subsection);
+      if (credential) into.credentials.push(credential);
+    } else if (entry.section === 'http' && entry.key === 'extraheader') {
+      const credential = headerCredentials(entry.value);
+      if (credential) into.credentials.push(credential);
+    }
+  }
+}
+
+function readGitDir(dir: DirHandle, gitType: FileInfo['type'], into: GitDirReading): void {
+  if (gitType === 'symlink') {
+    into.problem = '.git is a symlink: not followed';
+    return;
+  }
+  if (gitType === 'file') {
+    into.problem = '.git is a file (a gitdir link): not followed';
+    return;
+  }
+  let git: DirHandle;
+  try {
+    git = dir.openDir('.git');
+  } catch (error) {
+    into.problem = error instanceof SafeFsError ? `.git: ${error.code}` : '.git: unreadable';
+    return;
+  }
+  try {
+    into.mtimeMs = Math.max(into.mtimeMs, git.info().mtimeMs);
+    readConfig(git, into);
+    into.submodules = lstatOrNull(git, 'modules')?.type === 'dir';
+    const index = lstatOrNull(git, 'index');
+    into.indexBytes = index?.type === 'file' ? index.size : 0;
+  } finally {
+    git.close();
+  }
+}
+
+/** Shell builds live at <short-token>/<concurrent-id>/<namespace>/<project>: the project is what follows the first two. */
+function projectParts(parts: readonly Buffer[], kind: BuildDirFacts['kind']): readonly Buffer[] {
+  return kind === 'builds' && parts.length >= 3 ? parts.slice(2) : parts;
+}
+
+function joinParts(parts: readonly Buffer[]): Buffer {
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('/'), p])));
+}
+
+function projectKey(parts: readonly Buffer[], kind: BuildDirFacts['kind']): string {
+  return joinParts(projectParts(parts, kind)).toString('base64');
+}
+
+function workingCopy(dir: DirHandle, gitType: FileInfo['type'], rootPath: string, parts: readonly Buffer[], kind: BuildDirFacts['kind']): WorkingCopy {
+  const reading: GitDirReading = { remotes: [], credentials: [], submodules: false, indexBytes: 0, mtimeMs: dir.info().mtimeMs, problem: null };
+  readGitDir(dir, gitType, reading);
+  const pathBytes = Buffer.concat([Buffer.from(rootPath.endsWith('/') ? rootPath : `${rootPath}/`), joinParts(parts)]);
+  return {
+    path: walkPathDisplay(rootPath, parts),
+    pathB64: pathBytes.toString('base64'),
+    project: printableBytes(joinParts(projectParts(parts, kind)), 300),
+    mtimeMs: reading.mtimeMs,
+    indexBytes: reading.indexBytes,
+    remotes: reading.remotes.slice(0, 10),
+    credentials: reading.credentials.slice(0, 10),
+    submodules: reading.submodules,
+    configProblem: reading.problem,
+  };
+}
+
+function emptyWalk(root: string): WalkReport {
+  return { root, entries: 0, limits: [], truncatedAt: [], symlinks: 0, specialFiles: 0, races: 0 };
+}
+
+/** Ranks what a reader should see first when the list is cut: credentials, then submodules, then the oldest. */
+function byConcern(a: WorkingCopy, b: WorkingCopy): number {
+  return b.credentials.length - a.credentials.length || Number(b.submodules) - Number(a.submodules) || a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path);
+}
+
+/** Walks one builds or cache dir within `limits`. */
+export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: WalkLimits): BuildDirFacts {
+  const base = { path: safeText(target.path, 300), runners: target.runners.map((r) => safeText(r, 200)), kind: target.kind };
+  const empty = { workingCopyCount: 0, distinctProjects: 0, withCredentials: 0, withSubmodules: 0, oldestMtimeMs: null, indexBytesTotal: 0, workingCopies: [] };
+  const opened = files.openTree(target.path);
+  if ('problem' in opened) {
+    const exists = opened.problem !== 'absent';
+    return { ...base, exists, problem: exists ? `cannot walk: ${opened.problem}` : null, ...empty, walk: emptyWalk(base.path) };
+  }
+  const copies: WorkingCopy[] = [];
+  const projects = new Set<string>();
+  let walk: WalkReport;
+  try {
+    walk = walkTree(opened.handle, base.path, limits, {
+      enter: ({ dir, path }) => {
+        const git = lstatOrNull(dir, '.git');
+        if (!git || !['dir', 'file', 'symlink'].includes(git.type)) return 'list';
+        const copy = workingCopy(dir, git.type, target.path, path, target.kind);
+        copies.push(copy);
+        // Identity by bytes: two hostile names that print alike are still two projects.
+        projects.add(projectKey(path, target.kind));
+        return 'skip';
+      },
+    });
+  } finally {
+    opened.close();
+  }
+  const withCredentials = copies.filter((c) => c.credentials.length > 0).length;
+  return {
+    ...base,
+    exists: true,
+    problem: null,
+    workingCopyCount: copies.length,
+    distinctProjects: projects.size,
+    withCredentials,
+    withSubmodules: copies.filter((c) => c.submodules).length,
+    oldestMtimeMs: copies.reduce<number | null>((oldest, c) => (oldest === null || c.mtimeMs < oldest ? c.mtimeMs : oldest), null),
+    indexBytesTotal: copies.reduce((sum, c) => sum + c.indexBytes, 0),
+    workingCopies: copies.sort(byConcern).slice(0, MAX_LISTED_WORKING_COPIES),
+    walk,
+  };
+}
