@@ -35,8 +35,9 @@ export const pullPolicyIfNotPresent = defineCheck({
             }),
           ];
         }
-        if (runner.executor === 'kubernetes' && runner.kubernetes) {
-          const k8s = runner.kubernetes;
+        if (runner.executor === 'kubernetes') {
+          // No [runners.kubernetes] table at all means every default, pull_policy included.
+          const k8s: { pullPolicy: string[]; allowedPullPolicies: string[] } = runner.kubernetes ?? { pullPolicy: [], allowedPullPolicies: [] };
           const unset = k8s.pullPolicy.length === 0;
           const allowed = k8s.allowedPullPolicies.length > 0 ? k8s.allowedPullPolicies : k8s.pullPolicy;
           if (!unset && !k8s.pullPolicy.includes('if-not-present') && !allowed.includes('if-not-present')) return [];

@@ -5,11 +5,11 @@ import { isRuntimeSocket, normalise, parseBind, sensitivity } from './volumes.js
 export const sensitiveHostPathMounts = defineCheck({
   meta: {
     id: 'sensitive-host-path-mounts',
-    title: 'Sensitive host paths mounted into jobs',
+    title: 'Sensitive or shared host paths mounted into jobs',
     severity: 'critical',
     category: 'host-access',
     rationale:
-      'Bind mounts in [runners.docker] volumes apply to every job, helper and service container. Mounting /, /etc, /root or Docker\'s data directory lets a job rewrite the host; mounting home directories or credential directories lets it read other users\' keys and tokens.',
+      'Bind mounts in [runners.docker] volumes apply to every job, helper and service container. Mounting /, /etc, /root or Docker\'s data directory lets a job rewrite the host; mounting home directories or credential directories lets it read other users\' keys and tokens; any other read-write host directory is shared by all projects, so one job can plant files another project\'s build will use.',
     remediation: 'Remove host paths from volumes, or mount a dedicated directory read-only. Use the runner cache or artifacts to share files between jobs.',
     gitlabSection: 'secure-host',
     references: [{ title: 'The [runners.docker] section: volumes', url: 'https://docs.gitlab.com/runner/configuration/advanced-configuration/#the-runnersdocker-section' }],
@@ -33,12 +33,16 @@ export const sensitiveHostPathMounts = defineCheck({
         }
         return mounts.flatMap((mount) => {
           // Runtime sockets are judged by docker-socket-in-volumes.
-          const level = isRuntimeSocket(mount.source) ? null : sensitivity(mount.source);
-          if (!level) return [];
-          const severity = mount.readOnly ? (level === 'critical' ? 'high' : 'medium') : level;
+          if (isRuntimeSocket(mount.source)) return [];
+          const level = sensitivity(mount.source);
+          // Any other read-write host directory is shared by every job of every project: one job can poison what the next one uses.
+          if (!level && mount.readOnly) return [];
+          const severity = !level ? 'medium' : mount.readOnly ? (level === 'critical' ? 'high' : 'medium') : level;
           return [
             runnerFinding(at, {
-              message: `host path ${mount.source} is mounted ${mount.readOnly ? 'read-only' : 'read-write'} into every job`,
+              message: level
+                ? `host path ${mount.source} is mounted ${mount.readOnly ? 'read-only' : 'read-write'} into every job`
+                : `host directory ${mount.source} is shared read-write by every job of every project`,
               evidence: mount.setting,
               severity,
               remediation: `Remove "${mount.source}" from the volumes of this runner; share build data through the cache or artifacts instead.`,
