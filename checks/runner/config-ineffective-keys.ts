@@ -15,7 +15,33 @@ const RESTRICTIONS = new Set(
   ].map((key) => key.toLowerCase()),
 );
 // Keys that loosen isolation: ignored they do no harm, but the admin's picture of the runner is wrong.
-const LOOSENERS = new Set(['network_mode', 'privileged', 'cap_add', 'volumes', 'devices', 'pid_mode', 'ipcmode', 'environment', 'privilaged']);
+const LOOSENERS = new Set(['network_mode', 'privileged', 'cap_add', 'volumes', 'devices', 'pid_mode', 'ipcmode', 'environment']);
+
+/** Edit distance up to `limit` (then limit + 1): enough to recognise "privilaged" or "cap_drops". */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The security key an ineffective key is (or is a misspelling of), with whether it restricts or loosens jobs. */
+function controlOf(key: string): { control: string; restriction: boolean } | null {
+  const lower = key.toLowerCase();
+  if (RESTRICTIONS.has(lower)) return { control: lower, restriction: true };
+  if (LOOSENERS.has(lower)) return { control: lower, restriction: false };
+  if (lower.length < 6) return null;
+  for (const [set, restriction] of [[RESTRICTIONS, true], [LOOSENERS, false]] as const) {
+    for (const control of set) if (control.length >= 6 && distance(lower, control, 2) <= 2) return { control, restriction };
+  }
+  return null;
+}
 
 function tableName(table: string): string {
   if (table === '') return 'the top level';
@@ -49,23 +75,23 @@ export const configIneffectiveKeys = defineCheck({
     for (const config of configs) {
       for (const key of config.ineffectiveKeys) {
         const lower = key.key.toLowerCase();
-        const restriction = RESTRICTIONS.has(lower);
-        if (!restriction && !LOOSENERS.has(lower)) continue;
+        const control = controlOf(key.key);
+        if (!control) continue;
         // Before 17.0 the clone scripts still ran: then they are not ineffective.
         if (key.reason === 'removed' && /^(?:pre|post)_clone_script$/.test(lower) && version && compareVersions(version, '17.0.0') < 0) continue;
-        drafts.push(draft(config.path, config.runners, key, restriction ? 'medium' : 'low'));
+        drafts.push(draft(config.path, config.runners, key, control.control, control.restriction ? 'medium' : 'low'));
       }
     }
     return findingsOrPass(drafts);
   },
 });
 
-function draft(configPath: string, runners: { index: number; name: string; token: { fingerprint: string | null } | null }[], key: IneffectiveKey, severity: Severity): FindingDraft {
+function draft(configPath: string, runners: { index: number; name: string; token: { fingerprint: string | null } | null }[], key: IneffectiveKey, control: string, severity: Severity): FindingDraft {
   const index = runnerIndex(key.table);
   const runner = index === null ? undefined : runners.find((r) => r.index === index);
   const where = `${configPath}${key.line ? `:${key.line}` : ''}`;
   const why = {
-    unknown: 'is not a runner setting',
+    unknown: control === key.key.toLowerCase() ? 'is not a runner setting' : `is not a runner setting (a misspelling of ${control}?)`,
     misplaced: `belongs in ${key.hint ?? 'another table'}`,
     removed: `was removed (${key.hint ?? 'no replacement'})`,
     'registration-only': `is a GitLab-side setting (${key.hint ?? 'set it in GitLab'})`,
