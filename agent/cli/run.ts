@@ -8,7 +8,6 @@ import type { ScanResult } from '../core/result.js';
 import { collectForScan, judgeFacts, plan } from '../core/scan.js';
 import { atOrAbove, isSeverity, type Severity } from '../core/severity.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { agentCommand } from '../daemon/command.js';
 import { safeText } from '../lib/sanitize.js';
 import { renderCatalog, renderExplain } from '../output/catalog.js';
 import { renderJson } from '../output/json.js';
@@ -192,8 +191,11 @@ export async function runCli(argv: string[]): Promise<number> {
         return explainCommand(rest);
       case 'config':
         return configCommand(rest);
-      case 'agent':
+      case 'agent': {
+        // Loaded on demand: a one-off scan need not pay for the scheduler and shipper.
+        const { agentCommand } = await import('../daemon/command.js');
         return await agentCommand(rest);
+      }
       case '--version':
       case 'version':
         process.stdout.write(`runner-warden ${TOOL_VERSION}\n`);

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -161,7 +162,6 @@ describe('runner-warden CLI', () => {
     const config = host.path('/hung.toml');
     fs.writeFileSync(config, `[scan]\ncollector_timeout_seconds = 2\n[docker]\nsocket = "${socketPath}"\n[network]\nmetadata_probes = "never"\n`);
     const run = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const child = spawn(process.execPath, [path.join(__dirname, '../../dist/agent/cli/main.js'), 'scan', '--root', quiet.root, '--config', config, '--format', 'json', '--fail-on', 'critical'], {
         env: { ...process.env, DOCKER_HOST: undefined },
       });
@@ -179,5 +179,13 @@ describe('runner-warden CLI', () => {
 
   it('uses colour only on a terminal and never with NO_COLOR', () => {
     expect(scan(host.root).stdout).not.toContain('\u001b[');
+    // util-linux `script` gives the CLI a real terminal.
+    const main = path.join(__dirname, '../../dist/agent/cli/main.js');
+    const command = `${process.execPath} ${main} scan --root ${host.root} --config ${wardenConfig} 2>/dev/null`;
+    const onTty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } });
+    expect(onTty.stdout).toMatch(/\u001b\[31mHIGH \(\d+\)/);
+    const noColor = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(noColor.stdout).toMatch(/^HIGH \(\d+\)/m);
+    expect(noColor.stdout).not.toContain('\u001b[');
   });
 });
