@@ -43,6 +43,7 @@ export function serveStandIn(
   host: string,
   port: number,
   seen: string[],
+  secrets: { token: string; credential: string },
 ): Promise<{ server: net.Server; port: number }> {
   const held: net.Socket[] = [];
   let server: net.Server;
@@ -68,7 +69,7 @@ export function serveStandIn(
           response.writeHead(403, { 'Content-Type': 'text/html' }).end('Missing Metadata-Flavor:Google header.');
           return;
         }
-        response.writeHead(200, { 'Metadata-Flavor': 'Google', 'Content-Type': 'application/text', Server: 'Metadata Server for VM' }).end(`instance/\nproject/\n${'{"private_key":"'}${FAKE_CREDENTIAL}"}`);
+        response.writeHead(200, { 'Metadata-Flavor': 'Google', 'Content-Type': 'application/text', Server: 'Metadata Server for VM' }).end(`instance/\nproject/\n${'{"private_key":"'}${secrets.credential}"}`);
         return;
       }
       if (request.method === 'PUT' && request.url === '/latest/api/token') {
@@ -76,11 +77,11 @@ export function serveStandIn(
           held.push(request.socket);
           return;
         }
-        response.writeHead(200, { 'X-Aws-Ec2-Metadata-Token-Ttl-Seconds': '60', 'Content-Type': 'text/plain', Server: 'EC2ws' }).end(FAKE_TOKEN);
+        response.writeHead(200, { 'X-Aws-Ec2-Metadata-Token-Ttl-Seconds': '60', 'Content-Type': 'text/plain', Server: 'EC2ws' }).end(secrets.token);
         return;
       }
       if (request.method === 'GET' && (kind === 'imdsv1' || token)) {
-        response.writeHead(200, { 'Content-Type': 'text/plain', Server: 'EC2ws' }).end(`ami-id\niam/\n{"SecretAccessKey":"${FAKE_CREDENTIAL}","Token":"${FAKE_TOKEN}"}`);
+        response.writeHead(200, { 'Content-Type': 'text/plain', Server: 'EC2ws' }).end(`ami-id\niam/\n{"SecretAccessKey":"${secrets.credential}","Token":"${secrets.token}"}`);
         return;
       }
       response.writeHead(401, { 'Content-Type': 'text/plain', Server: 'EC2ws' }).end('Unauthorized');
@@ -100,7 +101,7 @@ export function serveStandIn(
 /** Starts a stand-in in this process on a loopback address. */
 export async function startStandIn(kind: StandInKind, host = '127.0.0.1', port = 0): Promise<StandIn> {
   const seen: string[] = [];
-  const { server, port: bound } = await serveStandIn(http, net, kind, host, port, seen);
+  const { server, port: bound } = await serveStandIn(http, net, kind, host, port, seen, { token: FAKE_TOKEN, credential: FAKE_CREDENTIAL });
   if (kind === 'hang' || kind === 'trickle') server.on('connection', () => seen.push('connection'));
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -117,6 +118,6 @@ export function standInProgram(): string {
   return [
     "const http = require('node:http'); const net = require('node:net');",
     'const [kind, host, port] = process.argv.slice(1);',
-    `(${serveStandIn.toString()})(http, net, kind, host, Number(port), []).then(() => process.stdout.write('ready\\n'), (e) => { console.error(e.message); process.exit(1); });`,
+    `(${serveStandIn.toString()})(http, net, kind, host, Number(port), [], ${JSON.stringify({ token: FAKE_TOKEN, credential: FAKE_CREDENTIAL })}).then(() => process.stdout.write('ready\\n'), (e) => { console.error(e.message); process.exit(1); });`,
   ].join('\n');
 }
