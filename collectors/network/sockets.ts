@@ -143,19 +143,23 @@ function scopeOf(address: string): BindScope {
 
 const isRunnerCommand = (command: string) => command === 'gitlab-runner' || command.startsWith('gitlab-ci-multi');
 
+function runnerRole(port: number | null, ports: RunnerPorts): SocketRole {
+  if (port !== null && ports.session.has(port)) return 'runner-session-server';
+  if (port !== null && (ports.metrics.has(port) || (ports.metrics.size === 0 && port === DEFAULT_METRICS_PORT))) return 'runner-metrics';
+  return 'runner-other';
+}
+
 function roleOf(port: number | null, owners: SocketOwner[], ports: RunnerPorts): SocketRole {
   const commands = owners.map((owner) => owner.command);
   if (commands.includes('dockerd')) return 'docker-api';
-  if (commands.some(isRunnerCommand) || (commands.length === 0 && port !== null && (ports.metrics.has(port) || ports.session.has(port)))) {
-    if (port !== null && ports.session.has(port)) return 'runner-session-server';
-    if (port !== null && (ports.metrics.has(port) || (ports.metrics.size === 0 && port === DEFAULT_METRICS_PORT))) return 'runner-metrics';
-    return 'runner-other';
-  }
+  if (commands.some(isRunnerCommand)) return runnerRole(port, ports);
   if (commands.some((command) => command === 'sshd' || command.startsWith('sshd-'))) return 'sshd';
-  // Unmapped sockets (another pid namespace, an unreadable /proc) are named by their conventional ports.
-  if (commands.length === 0 && port !== null && DOCKER_API_PORTS.has(port)) return 'docker-api';
-  if (commands.length === 0 && port === SSH_PORT) return 'sshd';
-  return 'other';
+  if (commands.length > 0 || port === null) return 'other';
+  // Unmapped sockets (another pid namespace, an offline /proc snapshot) are named by the runner's
+  // configured ports, then by conventional ones.
+  if (ports.metrics.has(port) || ports.session.has(port) || port === DEFAULT_METRICS_PORT) return runnerRole(port, ports);
+  if (DOCKER_API_PORTS.has(port)) return 'docker-api';
+  return port === SSH_PORT ? 'sshd' : 'other';
 }
 
 /** Loopback address that reaches a listener bound to `address` (wildcards answer on loopback too). */
