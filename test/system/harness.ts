@@ -11,8 +11,13 @@ export const JOB_UID = 999;
 export const DOCKER_GID = 998;
 
 /** A runner host as the package leaves it: root, gitlab-runner (999) with its home, a docker group. */
-export function runnerHost(options: { dockerMembers?: string; extraPasswd?: string; extraGroup?: string } = {}): SyntheticHost {
+export function runnerHost(options: { dockerMembers?: string; extraPasswd?: string; extraGroup?: string; base?: string } = {}): SyntheticHost {
+  const saved = process.env.TMPDIR;
+  // SyntheticHost makes its root under os.tmpdir(), which follows TMPDIR.
+  if (options.base) process.env.TMPDIR = options.base;
   const host = new SyntheticHost('rw-system-');
+  if (options.base) process.env.TMPDIR = saved ?? '';
+  if (saved === undefined && options.base) delete process.env.TMPDIR;
   // mkdtemp makes the root 0700: a real / lets everyone through.
   fs.chmodSync(host.root, 0o755);
   host

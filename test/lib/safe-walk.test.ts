@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DirHandle } from '../../agent/lib/safe-fs.js';
+import { openTreeRoot, walkTree, type WalkLimits } from '../../agent/lib/safe-walk.js';
+import { ScratchTree } from './tree.js';
+
+let tree: ScratchTree;
+afterEach(() => tree?.cleanup());
+
+const limits = (over: Partial<WalkLimits> = {}): WalkLimits => ({ maxEntries: 10_000, maxDepth: 16, deadline: Date.now() + 10_000, ...over });
+
+function walk(root: string, lim: WalkLimits, onEnter?: (path: readonly Buffer[]) => void): { report: ReturnType<typeof walkTree>; dirs: string[]; files: string[] } {
+  const dir = DirHandle.openRoot(root);
+  const dirs: string[] = [];
+  const files: string[] = [];
+  try {
+    const report = walkTree(dir, '/builds', lim, {
+      enter: ({ path }) => {
+        dirs.push(Buffer.concat(path.flatMap((p) => [Buffer.from('/'), p])).toString('latin1'));
+        onEnter?.(path);
+        return 'list';
+      },
+      file: ({ path }, name) => files.push(Buffer.concat([...path.flatMap((p) => [Buffer.from('/'), p]), Buffer.from('/'), name]).toString('latin1')),
+    });
+    return { report, dirs, files };
+  } finally {
+    dir.close();
+  }
+}
+
+describe('walkTree', () => {
+  it('never enters symlinks (to /, loops, self) and counts them', () => {
+    tree = new ScratchTree();
+    tree.dir('a').file('x', 'a', 'f').symlink('/', 'a', 'root').symlink('b', 'loop1').symlink('loop1', 'b').symlink('.', 'self').symlink('/etc/shadow', 'a', 'shadow');
+    const { report, dirs, files } = walk(tree.root, limits());
+    expect(dirs.sort()).toEqual(['', '/a']);
+    expect(files).toEqual(['/a/f']);
+    expect(report).toMatchObject({ symlinks: 5, limits: [], races: 0 });
+  });
+
+  it('stops at the depth limit and says where', () => {
+    tree = new ScratchTree();
+    tree.deep(5_000, 'deep');
+    const started = performance.now();
+    const { report, dirs } = walk(tree.root, limits({ maxDepth: 8 }));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(dirs).toHaveLength(9);
+    expect(report.limits).toEqual(['depth']);
+    expect(report.truncatedAt).toEqual(['/builds/deep/d/d/d/d/d/d/d']);
+  });
+
+  it('stops at the entry limit in a huge directory and says where', () => {
+    tree = new ScratchTree();
+    tree.dir('many');
+    for (let i = 0; i < 5_000; i++) fs.writeFileSync(`${tree.root}/many/${i}`, '');
+    const { report } = walk(tree.root, limits({ maxEntries: 1_000 }));
+    expect(report.entries).toBe(1_000);
+    expect(report.limits).toEqual(['entries']);
+    expect(report.truncatedAt).toEqual(['/builds/many']);
+  });
+
+  it('stops when the deadline passes and says so', () => {
+    tree = new ScratchTree();
+    tree.dir('a', 'b');
+    const { report } = walk(tree.root, limits({ deadline: Date.now() - 1 }));
+    expect(report.limits).toEqual(['time']);
+  });
+
+  it('counts FIFOs and never opens them', () => {
+    tree = new ScratchTree();
+    for (let i = 0; i < 8; i++) tree.fifo(`config${i}`);
+    const { report, files } = walk(tree.root, limits());
+    expect(report.specialFiles).toBe(8);
+    expect(files).toEqual([]);
+  });
+
+  it('keeps names as bytes: invalid UTF-8 names that decode alike are both entered', () => {
+    tree = new ScratchTree();
+    tree.dir(Buffer.from([0x66, 0xfe, 0x6f])).dir(Buffer.from([0x66, 0xff, 0x6f])).dir('line\nbreak\u001b[2J');
+    tree.file('x', Buffer.from([0x66, 0xfe, 0x6f]), 'inner');
+    tree.file('y', Buffer.from([0x66, 0xff, 0x6f]), 'inner');
+    const { dirs, files } = walk(tree.root, limits());
+    expect(dirs).toHaveLength(4);
+    expect(files.sort()).toEqual(['/f\u00feo/inner', '/f\u00ffo/inner']);
+  });
+
+  it('a directory swapped for a symlink to / after listing is not entered: counted as a race', () => {
+    tree = new ScratchTree();
+    tree.dir('a').dir('b', 'inner');
+    const swapped: string[] = [];
+    const { report, dirs } = walk(tree.root, limits(), (path) => {
+      // Entering the first sibling: swap the other one for a symlink to / before the walk reaches it.
+      if (path.length === 1 && swapped.length === 0) {
+        const other = path[0]?.toString() === 'a' ? 'b' : 'a';
+        fs.renameSync(`${tree.root}/${other}`, `${tree.root}/${other}.moved`);
+        fs.symlinkSync('/', `${tree.root}/${other}`);
+        swapped.push(other);
+      }
+    });
+    expect(report.races).toBe(1);
+    expect(dirs).not.toContain(`/${swapped[0]}`);
+    expect(dirs.some((d) => d.includes('etc') || d.includes('proc'))).toBe(false);
+  });
+});
+
+describe('openTreeRoot', () => {
+  it('refuses a tree whose last component is a symlink, follows none below', () => {
+    tree = new ScratchTree();
+    tree.dir('home', 'real').symlink('/', 'home', 'builds');
+    expect(openTreeRoot(tree.root, '/home/builds')).toEqual({ problem: 'symlink', detail: 'symlink' });
+    expect(openTreeRoot(tree.root, '/home/none')).toEqual({ problem: 'absent', detail: 'not-found' });
+    const opened = openTreeRoot(tree.root, '/home/real');
+    expect('dir' in opened).toBe(true);
+    if ('dir' in opened) opened.dir.close();
+  });
+});
