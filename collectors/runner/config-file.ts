@@ -141,6 +141,14 @@ export async function readConfigFile(
     return fail(problem.kind, problem.message, problem.line, problem.column);
   }
 
+  // Entries past the cap are counted, not normalised: a huge file should not make huge facts.
+  let totalRunners = 0;
+  for (const key of Object.keys(document)) {
+    const value = document[key];
+    if (key.toLowerCase() !== 'runners' || !Array.isArray(value)) continue;
+    totalRunners = Math.max(totalRunners, value.length);
+    if (value.length > MAX_RUNNERS_PER_FILE) document[key] = value.slice(0, MAX_RUNNERS_PER_FILE);
+  }
   const { config: canonical, ineffective } = canonicalize(document);
   const lines = ineffective.length > 0 ? new KeyLineIndex(source) : null;
   config.ineffectiveKeys = ineffective.slice(0, 2000).map((key) => ({
@@ -157,10 +165,9 @@ export async function readConfigFile(
   config.sessionServerListenAddress = text(sub(canonical, 'session_server'), 'listen_address', 100);
   config.logLevel = text(canonical, 'log_level', 20);
   if (typeof canonical.sentry_dsn === 'string' && /\/\/[^/@]+@/.test(canonical.sentry_dsn)) config.secrets.push({ setting: 'sentry_dsn', kind: 'sentry-dsn' });
-  const runners = tables(canonical, 'runners');
-  config.runners = runners.slice(0, MAX_RUNNERS_PER_FILE).map((runner, index) => runnerEntry(runner, index, config.path, execution));
-  if (runners.length > MAX_RUNNERS_PER_FILE) {
-    errors.push({ path: config.path, line: null, column: null, kind: 'too-large', message: `${runners.length} [[runners]] entries; only the first ${MAX_RUNNERS_PER_FILE} were judged` });
+  config.runners = tables(canonical, 'runners').map((runner, index) => runnerEntry(runner, index, config.path, execution));
+  if (totalRunners > MAX_RUNNERS_PER_FILE) {
+    errors.push({ path: config.path, line: null, column: null, kind: 'too-large', message: `${totalRunners} [[runners]] entries; only the first ${MAX_RUNNERS_PER_FILE} were judged` });
   }
   if (Object.keys(document).length === 0) {
     errors.push({ path: config.path, line: null, column: null, kind: 'not-a-runner-config', message: 'empty file: no settings and no [[runners]]' });
