@@ -55,9 +55,9 @@ function parseTimeFile(text: string): { userMs: number; sysMs: number; peakRssMb
   return { userMs: (user as number) * 1000, sysMs: (sys as number) * 1000, peakRssMb: (rssKib as number) / 1024 };
 }
 
-function parseScanJson(stdout: string, stderr: string, exitCode: number): ScanJson {
+function parseScanJson(text: string, stderr: string, exitCode: number): ScanJson {
   try {
-    return JSON.parse(stdout) as ScanJson;
+    return JSON.parse(text) as ScanJson;
   } catch {
     throw new Error(`scan exited ${exitCode} without a JSON report; stderr: ${stderr.slice(0, 2000)}`);
   }
@@ -113,11 +113,15 @@ export async function measureStartup(cli: string | null): Promise<ScanSample> {
 
 /** Runs one scan to completion and measures it. */
 export async function measureScan(command: ScanCommand): Promise<ScanSample> {
+  const reportFile = path.join(os.tmpdir(), `rw-bench-report-${process.pid}.json`);
   const args = [command.cli, 'scan', '--root', command.root, '--config', command.configFile];
   // --metadata-probes never on top of the config: the bench must never reach a metadata endpoint.
-  args.push('--format', 'json', '--fail-on', 'none', '--metadata-probes', 'never');
+  // --output: the report goes to a file, so a slow reader of a pipe cannot cut it short.
+  args.push('--format', 'json', '--fail-on', 'none', '--metadata-probes', 'never', '--output', reportFile);
+  fs.rmSync(reportFile, { force: true });
   const sample = await measureNode(args);
-  const report = parseScanJson(sample.stdout, sample.stderr, sample.exitCode);
+  const report = parseScanJson(fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '', sample.stderr, sample.exitCode);
+  fs.rmSync(reportFile, { force: true });
   const collectors: Record<string, CollectorSample> = {};
   for (const c of report.collectors) collectors[c.name] = { ms: c.durationMs, status: c.status, ...(c.message ? { message: c.message } : {}) };
   return {

@@ -1,3 +1,4 @@
+import type { Coverage } from './coverage.js';
 import type { EngineCounts } from './engine.js';
 import type { Machine } from './machine.js';
 import { units, type Dimension, type Matrix, type Size } from './matrix.js';
@@ -10,6 +11,8 @@ export interface SizeResult {
   engine: EngineCounts;
   /** Files and directories the builds tree holds. */
   buildEntries: number;
+  /** What the scan saw there (from one `facts` run). */
+  seen: Coverage;
   loadAverage: number;
   median: MedianSample;
   /** Collector statuses that were not ok in any run (name: message). */
@@ -165,8 +168,25 @@ export function renderReport(machine: Machine, matrix: Matrix, floors: readonly 
       ...collectors.map((c) => (s.collectorMsPerUnit[c] ?? Number.NaN).toFixed(3)),
     ]),
   );
+  const seen = table(
+    ['size', 'runners', 'containers', 'image tags', 'working copies', 'walked', 'walk limits', 'private keys', 'problems'],
+    results.map((r) => [
+      r.label,
+      String(r.seen.runners),
+      `${r.seen.containers}/${r.engine.runningContainers}`,
+      `${r.seen.imageTags}/${r.engine.imageTags}`,
+      `${r.seen.workingCopies}/${r.size.projects}`,
+      `${r.seen.walkedEntries}/${r.buildEntries}`,
+      r.seen.walkLimits.join(',') || '-',
+      String(r.seen.privateKeys),
+      String(r.seen.problems),
+    ]),
+  );
   const goals = table(['check', 'goal', 'measured', 'met'], checks.map((v) => [v.name, v.goal, v.value, v.met ? 'yes' : 'NO']));
-  const problems = results.flatMap((r) => Object.entries(r.collectorProblems).map(([name, message]) => `  ${r.label}: ${name}: ${message}`));
+  const problems = results.flatMap((r) => [
+    ...Object.entries(r.collectorProblems).map(([name, message]) => `  ${r.label}: ${name}: ${message}`),
+    ...r.seen.collectorErrors.map((message) => `  ${r.label} (facts run): ${message}`),
+  ]);
   return [
     `runner-warden scan bench (${matrix.name} matrix, median of ${matrix.runs} runs after a warm-up)`,
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}`,
@@ -175,6 +195,9 @@ export function renderReport(machine: Machine, matrix: Matrix, floors: readonly 
     'dockerd ms: engine CPU while the scan ran; collector columns: each collector\'s durationMs; load: 1-min load average.',
     '',
     sizes,
+    '',
+    'What the scan saw (seen/built; containers and tags: seen/on the engine):',
+    seen,
     '',
     'Marginal cost (per extra unit):',
     slopes,

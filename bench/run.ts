@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { collectCoverage } from './coverage.js';
 import { BenchEngine, newRunId } from './engine.js';
 import { buildLoadedHost, KEY_COUNT, type LoadedHost } from './host.js';
 import { describeMachine, loadAverage } from './machine.js';
@@ -95,11 +96,11 @@ async function measureSize(size: Size, engine: BenchEngine, hosts: Hosts, opts: 
   const counts = await engine.counts();
   log(`${label}: engine has ${counts.runningContainers} running containers (${counts.benchContainers} the bench's), ${counts.imageTags} tags (${counts.benchTags} the bench's); ready in ${Math.round(performance.now() - prepared)} ms`);
   const command = { cli: opts.cli, root: host.root, configFile: host.configFile };
-  await measureScan(command); // warm-up: page cache, engine caches
+  const seen = await collectCoverage(command); // also the warm-up: page cache, engine caches
   const load = loadAverage();
   const samples: ScanSample[] = [];
   for (let run = 0; run < opts.matrix.runs; run += 1) samples.push(await measureScan(command));
-  const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, loadAverage: load, median: medianOf(samples), collectorProblems: problems(samples), samples };
+  const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, seen, loadAverage: load, median: medianOf(samples), collectorProblems: problems(samples), samples };
   log(`${label}: wall ${Math.round(result.median.wallMs)} ms, cpu ${Math.round(result.median.cpuMs)} ms, rss ${result.median.peakRssMb.toFixed(1)} MB`);
   return result;
 }
