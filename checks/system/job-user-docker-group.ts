@@ -1,0 +1,54 @@
+import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
+import type { DockerGroupFacts, JobUser } from '../../collectors/system/types.js';
+import { describeJobUser, RUNNER_SECURITY_URL, soleRunner } from './common.js';
+
+function membership(user: JobUser, group: DockerGroupFacts): 'primary' | 'supplementary' | null {
+  const listed = group.members.find((m) => m.user === user.name);
+  if (listed) return listed.via;
+  if (user.gid === group.gid) return 'primary';
+  return user.gids.includes(group.gid) ? 'supplementary' : null;
+}
+
+export const jobUserDockerGroup = defineCheck({
+  meta: {
+    id: 'job-user-docker-group',
+    title: 'Job user can talk to the Docker daemon',
+    severity: 'critical',
+    category: 'host-access',
+    rationale:
+      'Membership of the docker group (or of whichever group owns the daemon socket) lets an account start a privileged container with the host filesystem mounted: it is root on the host. Shell-executor jobs run as the job user, so any job can take the host; even without a shell runner, anything that compromises the account becomes root.',
+    remediation: 'Remove the job user from the group (gpasswd -d gitlab-runner docker). Build images with the docker executor instead of shell plus the docker CLI, or give jobs rootless Docker or a socket proxy with an allowlist.',
+    gitlabSection: 'docker-installed',
+    references: [
+      { title: 'Security for self-managed runners', url: RUNNER_SECURITY_URL },
+      { title: 'Docker daemon attack surface', url: 'https://docs.docker.com/engine/security/#docker-daemon-attack-surface' },
+    ],
+    requires: ['system'],
+  },
+  evaluate(facts) {
+    const system = facts.domains.system;
+    return findingsOrPass(
+      system.jobUsers.flatMap((user) =>
+        user.uid === 0
+          ? []
+          : system.dockerGroups.flatMap((group) => {
+              const via = membership(user, group);
+              if (!via) return [];
+              const shell = user.runners.length > 0;
+              const reason = group.reason === 'owns-socket' ? 'owns the Docker socket' : 'is the docker group';
+              return [
+                {
+                  subject: { kind: 'user' as const, id: user.name },
+                  key: group.name,
+                  message: `${describeJobUser(user)} is in group ${group.name}, which ${reason}: ${shell ? 'every shell job can become root on this host' : 'a compromise of the account is root on this host'}`,
+                  evidence: `group ${group.name} (gid ${group.gid}) ${via === 'primary' ? 'is the primary group of' : 'lists'} ${user.name}`,
+                  severity: shell ? ('critical' as const) : ('high' as const),
+                  remediation: `Remove ${user.name} from group ${group.name} (gpasswd -d ${user.name} ${group.name}${via === 'primary' ? '; also change its primary group with usermod -g' : ''}).`,
+                  ...soleRunner(system, user),
+                },
+              ];
+            }),
+      ),
+    );
+  },
+});
