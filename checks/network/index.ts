@@ -5,4 +5,4 @@ import { networkMetadataUnguarded } from './network-metadata-unguarded.js';
 import { networkRunnerPortExposed } from './network-runner-port-exposed.js';
 
 /** Checks on network facts, one file each. */
-export const networkChecks: Check[] = [networkDockerApiListening, networkMetadataReachable, networkMetadataUnguarded, networkRunnerPortExposed] as Check[];
+export const networkChecks: Check[] = [networkDockerApiListening, networkMetadataReachable, networkMetadataUnguarded, networkRunnerPortExposed];

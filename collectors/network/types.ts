@@ -35,7 +35,7 @@ export type VantageKind = 'host' | 'job-container';
 /** TCP connect outcome. `guarded`: refused before any packet because the target is a real metadata address under test. */
 export type ConnectOutcome = 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'guarded';
 
-/** One HTTP request of a probe; the body is read only to be discarded, up to a bound, and never kept. */
+/** One HTTP request of a probe. The body is never read: the connection is dropped once the response head is in, and body bytes that came with it are zeroed. */
 export interface HttpExchange {
   /** Method and path, e.g. "PUT /latest/api/token". Never includes a token. */
   request: string;
@@ -58,11 +58,13 @@ export interface ImdsProbe {
 }
 
 export interface MetadataProbe {
+  /** The cloud whose metadata service this target stands for. */
   cloud: CloudProvider;
   /** host:port contacted (IPv6 in brackets). */
   target: string;
   /** True when the target came from `network.metadata_targets` instead of the built-in list. */
   overridden: boolean;
+  /** How the TCP connect to the target ended (the first request's connection). */
   connect: ConnectOutcome;
   /** The HTTP requests made after a successful connect, in order. */
   exchanges: HttpExchange[];
@@ -77,6 +79,7 @@ export interface MetadataProbe {
 export interface ProbeVantage {
   /** `host`, or `container:<name>` for a job container's namespace. */
   id: string;
+  /** The host's own namespace, or a job container's. */
   kind: VantageKind;
   /** For `job-container`: the container whose network namespace was entered (nsenter --net). */
   container?: { name: string; id: string; pid: number; networkMode: string };
@@ -86,6 +89,7 @@ export interface ProbeVantage {
   status: 'probed' | 'failed';
   /** Sanitised reason when status is failed. */
   error?: string;
+  /** One probe per target, in the order the targets were planned. */
   probes: MetadataProbe[];
 }
 
@@ -102,6 +106,7 @@ export type ProbeStatus =
 export interface MetadataFacts {
   /** The configured mode (auto, always, never). */
   mode: 'auto' | 'always' | 'never';
+  /** Whether probes ran, and if not, why. */
   status: ProbeStatus;
   /** The clouds whose targets were probed. */
   clouds: CloudProvider[];
@@ -119,9 +124,11 @@ export interface MetadataFacts {
 
 /** A firewall rule that drops or rejects traffic to a metadata address. */
 export interface MetadataFirewallRule {
+  /** The ruleset the rule was read from: iptables, ip6tables (both iptables-save format) or nft. */
   tool: 'iptables' | 'ip6tables' | 'nft';
   /** iptables table (filter, raw, mangle, nat) or nft "family table". */
   table: string;
+  /** Chain holding the rule (DOCKER-USER, FORWARD, an nft chain name). */
   chain: string;
   /**
    * Netfilter hooks whose traffic reaches this rule, lower-case (forward, prerouting, input, output):
@@ -129,6 +136,7 @@ export interface MetadataFirewallRule {
    * Empty when no base chain leads to it (the rule never sees a packet).
    */
   hooks: string[];
+  /** The verdict: the packet is dropped silently or rejected. */
   action: 'drop' | 'reject';
   /** Destination the rule matches, as written (e.g. "169.254.169.254/32", "169.254.0.0/16"). */
   destination: string;
@@ -156,6 +164,7 @@ export interface FirewallSource {
 }
 
 export interface FirewallFacts {
+  /** Every ruleset source tried, read or not, so "no rule found" says where it was looked for. */
   sources: FirewallSource[];
   /** Rules that drop or reject traffic to a metadata address, from every source read. */
   metadataRules: MetadataFirewallRule[];
@@ -168,6 +177,7 @@ export type SocketRole = 'docker-api' | 'runner-metrics' | 'runner-session-serve
 export type BindScope = 'all-interfaces' | 'loopback' | 'specific' | 'unix';
 
 export interface SocketOwner {
+  /** Process id on the host (as seen under the root's /proc). */
   pid: number;
   /** /proc/<pid>/comm, sanitised. */
   command: string;
@@ -188,16 +198,19 @@ export type DockerApiAccess =
   | 'not-probed';
 
 export interface ListeningSocket {
+  /** Where the listener was found: /proc/net/tcp, tcp6 or unix. */
   protocol: 'tcp' | 'tcp6' | 'unix';
   /** Bound address (0.0.0.0, ::, 127.0.0.1, ::ffff:…), or the unix path ("@name" for abstract sockets). */
   address: string;
   /** TCP port; null for unix sockets. */
   port: number | null;
+  /** Every interface, loopback only, one specific address, or a unix path. */
   scope: BindScope;
   /** Socket inode from /proc/net/*, the key to its owners. */
   inode: number;
   /** Processes holding it open (found through /proc/<pid>/fd); empty when none was found. */
   owners: SocketOwner[];
+  /** What the listener was recognised as, by owner process and configured or conventional port. */
   role: SocketRole;
   /**
    * For docker-api tcp sockets: TLS client verification as configured, from dockerd's command line
@@ -220,9 +233,13 @@ export interface SocketFacts {
 }
 
 export interface NetworkFacts {
+  /** Which cloud the host runs in, from DMI. */
   cloud: CloudDetection;
+  /** Metadata probes from the host and job network namespaces. */
   metadata: MetadataFacts;
+  /** Firewall rules that guard the metadata addresses. */
   firewall: FirewallFacts;
+  /** Listening sockets and their owners. */
   sockets: SocketFacts;
   /** Partial trouble (a file unreadable, a process vanished): sanitised, bounded messages. */
   errors: string[];
