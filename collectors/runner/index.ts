@@ -59,7 +59,8 @@ export const runnerCollector = defineCollector({
       errors.push(...result.errors);
     }
 
-    const binary = await runnerBinary(root, ctx.config.runner.binary, launches.map((l) => l.binaryPath ?? ''), searched, signal);
+    const unitBinaries = launches.filter((l) => l.source === 'systemd-unit').map((l) => l.binaryPath ?? '');
+    const binary = await runnerBinary(root, ctx.config.runner.binary, unitBinaries, searched, signal);
     ctx.log.debug({ configs: configs.length, launches: launches.length, errors: errors.length }, 'runner configs collected');
     return { searched, launches, configs, errors, binary, machineIdFingerprint: machineId ? secretFingerprint(machineId) : null };
   },

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { statUnderRoot } from '../../agent/lib/safe-fs.js';
+import path from 'node:path';
+import { statUnderRoot, type FileInfo } from '../../agent/lib/safe-fs.js';
 import { sanitize } from '../../agent/lib/sanitize.js';
 import type { RunnerBinary, SearchedLocation } from './types.js';
 
@@ -12,6 +13,20 @@ export function parseVersionOutput(output: string): { version: string | null; re
   const version = /^Version:\s*v?(\d+\.\d+\.\d+[0-9A-Za-z.~+-]*)/m.exec(output)?.[1] ?? null;
   const revision = /^Git revision:\s*([0-9a-f]{6,40})/m.exec(output)?.[1] ?? null;
   return { version, revision };
+}
+
+/**
+ * Running a file as root is only safe when no one but root could have put it there: the file and
+ * its directory must be root-owned and not writable by group or others. Otherwise a user could
+ * name a process or plant a binary so that the agent executes it.
+ */
+export function trustedToExecute(root: string, binary: string): boolean {
+  const trusted = (info: FileInfo | null): boolean => info !== null && info.uid === 0 && (info.mode & 0o022) === 0;
+  try {
+    return trusted(statUnderRoot(root, binary, 'within-root')) && trusted(statUnderRoot(root, path.posix.dirname(binary), 'within-root'));
+  } catch {
+    return false;
+  }
 }
 
 function runVersion(binary: string, signal: AbortSignal): Promise<string> {
@@ -30,8 +45,9 @@ function runVersion(binary: string, signal: AbortSignal): Promise<string> {
  * (root "/"): under another root it belongs to a different system (or a mounted image) and
  * running it would execute that system's code here.
  */
-export async function runnerBinary(root: string, configured: string | undefined, launchBinaries: readonly string[], searched: SearchedLocation[], signal: AbortSignal): Promise<RunnerBinary> {
-  const candidates = [...new Set([...(configured ? [configured] : []), ...launchBinaries.filter((b) => b.startsWith('/')), ...BINARY_CANDIDATES])];
+export async function runnerBinary(root: string, configured: string | undefined, unitBinaries: readonly string[], searched: SearchedLocation[], signal: AbortSignal): Promise<RunnerBinary> {
+  // Process argv[0] is chosen by whoever started the process, so only the unit's ExecStart and fixed paths are candidates.
+  const candidates = [...new Set([...(configured ? [configured] : []), ...unitBinaries.filter((b) => b.startsWith('/')), ...BINARY_CANDIDATES])];
   let found: string | null = null;
   for (const candidate of candidates) {
     let outcome: SearchedLocation['outcome'] = 'absent';
@@ -50,6 +66,7 @@ export async function runnerBinary(root: string, configured: string | undefined,
   if (!found) return { path: null, status: 'not-found', version: null, revision: null, message: null };
   const shown = sanitize(found, 400);
   if (root !== '/') return { path: shown, status: 'not-live', version: null, revision: null, message: 'not executed: the host root is not /' };
+  if (!trustedToExecute(root, found)) return { path: shown, status: 'error', version: null, revision: null, message: 'not executed: the binary or its directory is not root-owned or is writable by others' };
   try {
     const parsed = parseVersionOutput(await runVersion(found, signal));
     if (!parsed.version) return { path: shown, status: 'error', version: null, revision: null, message: 'no Version: line in --version output' };
