@@ -178,8 +178,7 @@ export class Spool {
     for (const [id, payload] of fresh) records.push({ id, payload });
 
     const active = this.segments.at(-1);
-    const batchBytes = records.reduce((sum, record) => sum + HEADER_BYTES + record.payload.length, 0);
-    if (!active || dropped.includes(active) || (active.size > 0 && active.size + batchBytes > this.segmentBytes)) this.rotate();
+    if (!active || dropped.includes(active)) this.rotate();
     this.writeRecords(records);
     for (const segment of dropped) this.removeSegment(segment);
     if (dropped.length > 0) fsyncDir(this.dir);
@@ -214,7 +213,6 @@ export class Spool {
   ack(ids: readonly string[]): void {
     const owed = [...new Set(ids)].filter((id) => this.entries.has(id));
     if (owed.length === 0) return;
-    if (this.segments.length === 0) this.rotate();
     this.writeRecords([{ id: null, payload: Buffer.from(JSON.stringify(owed), 'utf8') }]);
     for (const id of owed) {
       const entry = this.entries.get(id);
@@ -230,25 +228,55 @@ export class Spool {
     this.activeFd = null;
   }
 
+  /**
+   * Appends framed records to the active segment, moving on to a new segment when one would pass
+   * the segment size; each segment's part is written with one write and made durable with one fdatasync.
+   */
   private writeRecords(records: ReadonlyArray<{ id: string | null; payload: Buffer }>): void {
-    const active = this.segments.at(-1);
-    if (!active || this.activeFd === null) throw new Error('spool has no active segment');
-    const frames: Buffer[] = [];
-    let offset = active.size;
-    for (const record of records) {
-      const framed = frame(record.id === null ? KIND_ACK : KIND_EVENT, record.payload);
-      if (record.id !== null) {
-        this.entries.set(record.id, { segment: active, offset: offset + HEADER_BYTES, length: record.payload.length });
-        active.live += 1;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const added: string[] = [];
+    const flush = (): void => {
+      const active = this.segments.at(-1);
+      if (!active || this.activeFd === null) throw new Error('spool has no active segment');
+      const data = Buffer.concat(pending);
+      let written = 0;
+      while (written < data.length) written += fs.writeSync(this.activeFd, data, written, data.length - written, active.size + written);
+      fs.fdatasyncSync(this.activeFd);
+      active.size += data.length;
+      pending = [];
+      pendingBytes = 0;
+    };
+    try {
+      if (this.segments.length === 0 || this.activeFd === null) this.rotate();
+      for (const record of records) {
+        const framed = frame(record.id === null ? KIND_ACK : KIND_EVENT, record.payload);
+        const current = this.segments.at(-1) as Segment;
+        if (current.size + pendingBytes > 0 && current.size + pendingBytes + framed.length > this.segmentBytes) {
+          if (pending.length > 0) flush();
+          this.rotate();
+        }
+        const segment = this.segments.at(-1) as Segment;
+        if (record.id !== null) {
+          this.entries.set(record.id, { segment, offset: segment.size + pendingBytes + HEADER_BYTES, length: record.payload.length });
+          segment.live += 1;
+          added.push(record.id);
+        }
+        pending.push(framed);
+        pendingBytes += framed.length;
       }
-      frames.push(framed);
-      offset += framed.length;
+      if (pending.length > 0) flush();
+    } catch (error) {
+      // Forget what did not reach the disk, so nothing half-written is ever read back.
+      for (const id of added) {
+        const entry = this.entries.get(id);
+        if (entry && entry.offset >= entry.segment.size) {
+          entry.segment.live -= 1;
+          this.entries.delete(id);
+        }
+      }
+      throw error;
     }
-    const data = Buffer.concat(frames);
-    let written = 0;
-    while (written < data.length) written += fs.writeSync(this.activeFd, data, written, data.length - written, active.size + written);
-    fs.fdatasyncSync(this.activeFd);
-    active.size += data.length;
   }
 
   private rotate(): void {

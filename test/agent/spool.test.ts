@@ -116,3 +116,26 @@ describe('spool', () => {
     expect(Spool.open({ dir, maxBytes: 1 << 20, segmentBytes: 64 << 10 }).depth).toBe(0);
   });
 });
+
+describe('spool segments', () => {
+  it('spreads one big batch over segments, so a full spool drops only the oldest part', () => {
+    const dir = tempDir();
+    const seeded = Spool.open({ dir, maxBytes: 1 << 20, segmentBytes: 16 * 1024 });
+    seeded.append(Array.from({ length: 150 }, (_, i) => event(`old-${i}`, 600)), noLoss);
+    seeded.close();
+    const sizes = fs.readdirSync(dir).map((name) => fs.statSync(path.join(dir, name)).size);
+    expect(sizes.length).toBeGreaterThan(5);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(16 * 1024);
+    const spool = Spool.open({ dir, maxBytes: 64 * 1024, segmentBytes: 16 * 1024 });
+    let counted = 0;
+    spool.append([event('new')], (lost) => {
+      counted = lost;
+      return event('loss');
+    });
+    const owed = spool.peek(1000, 1 << 30).map((e) => e.id);
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThan(150);
+    expect(owed.filter((id) => id.startsWith('old-'))).toEqual(Array.from({ length: 150 - counted }, (_, i) => `old-${i + counted}`));
+    expect(owed.slice(-2)).toEqual(['loss', 'new']);
+  });
+});

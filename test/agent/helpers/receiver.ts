@@ -27,6 +27,8 @@ export class Receiver {
   mode: ReceiverMode = 'ack';
   retryAfter = '1';
   redirectTo = '';
+  /** In ack mode: wait this long after storing before answering (an agent killed meanwhile re-sends). */
+  delayMs = 0;
   readonly requests: ReceivedRequest[] = [];
   /** First copy of every event, by id. */
   readonly events = new Map<string, ReceivedEvent>();
@@ -90,7 +92,9 @@ export class Receiver {
         }
         case 'ack':
           this.store(batch.events);
-          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids }));
+          setTimeout(() => {
+            if (!response.destroyed) response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: ids }));
+          }, this.delayMs);
       }
     });
   }
