@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckOutcome, FactsWith } from '../../agent/core/check.js';
+import type { FactDomain } from '../../agent/core/facts.js';
 import { judge } from '../../agent/core/judge.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { SystemFacts } from '../../collectors/system/types.js';
@@ -28,7 +29,8 @@ interface Case {
 }
 
 function run(check: Check, system: SystemFacts): CheckOutcome {
-  return check.evaluate(factsOf(system) as FactsWith<'system'>);
+  // Every system check requires only 'system', which these facts carry.
+  return check.evaluate(factsOf(system) as FactsWith<FactDomain>);
 }
 
 function table(check: Check, cases: Case[]): void {
@@ -216,6 +218,7 @@ describe('system checks through the engine', () => {
         if (status === 'pass') passing.add(check.meta.id);
       }
     }
+    for (const check of systemChecks) expect(check.meta.requires).toEqual(['system']);
     const ids = systemChecks.map((c) => c.meta.id).sort();
     expect([...failing].sort()).toEqual(ids);
     expect([...passing].sort()).toEqual(ids);
