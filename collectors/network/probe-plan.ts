@@ -58,7 +58,7 @@ export function planTargets(clouds: readonly CloudProvider[], config: WardenConf
   });
 }
 
-export function formatTarget(host: string, port: number): string {
+function formatTarget(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 

@@ -62,6 +62,7 @@ function readProcNet(root: string, file: string, errors: string[]): { text: stri
 /** Maps socket inodes to the processes holding them, through /proc/<pid>/fd links; bounded in pids, fds and time. */
 function socketOwners(input: SocketInput, inodes: Set<number>): { owners: Map<number, SocketOwner[]>; mapped: boolean; truncated: boolean } {
   const owners = new Map<number, SocketOwner[]>();
+  if (inodes.size === 0) return { owners, mapped: false, truncated: false };
   let proc: DirHandle;
   try {
     proc = openDirUnderRoot(input.root, '/proc', 'never');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { safeErrorMessage } from '../../agent/lib/sanitize.js';
 import { probeTargets, type ProbeLimits, type ProbeTarget, type RawProbe } from './http-probe.js';
+import { underTest } from './probe-guard.js';
 
 /** Room for nsenter and a node start on top of the probes' own deadline. */
 const CHILD_STARTUP_MS = 3000;
@@ -61,7 +62,8 @@ export function probeFromNamespace(nsenter: string, pid: number, targets: ProbeT
   const input = JSON.stringify({ targets, limits });
   const args = [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', childSource(), input];
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
-  if (process.env.VITEST !== undefined) env.VITEST = process.env.VITEST;
+  // The child inherits the test guard's state (it only ever gets targets the guard passed).
+  if (underTest()) env.VITEST = process.env.VITEST;
   return new Promise((resolve, reject) => {
     execFile(
       nsenter,

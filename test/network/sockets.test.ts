@@ -147,6 +147,16 @@ describe('listening sockets mapped to processes', () => {
     expect(facts.listening.find((socket) => socket.port === 5432)?.owners.map((owner) => owner.pid)).toEqual([400]);
   });
 
+  it('keeps at most 2000 listeners from a flooded table, and says the list is cut', async () => {
+    const host = new SyntheticHost('rw-sockets-');
+    hosts.push(host);
+    const lines = Array.from({ length: 2500 }, (_, index) => tcpLine(`0100007F:${(10_000 + index).toString(16).toUpperCase()}`, '0A', 50_000 + index));
+    host.write('/proc/net/tcp', TCP_HEADER + lines.join(''));
+    const facts = await collect(host);
+    expect(facts.listening).toHaveLength(2000);
+    expect(facts.truncated).toBe(true);
+  });
+
   it('stops mapping at the deadline and reports the list as truncated', async () => {
     const host = socketHost();
     hosts.push(host);
