@@ -1,11 +1,9 @@
-import type { CheckOutcome, FactsWith, FindingDraft, RunnerRef, Subject } from '../../agent/core/check.js';
+import type { CheckOutcome, FindingDraft, RunnerRef, Subject } from '../../agent/core/check.js';
 import { findingsOrPass } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { RunnerConfigFile, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
 
 /** Shared plumbing for runner checks: walking parsed runners and naming them in findings. */
-
-export type RunnerFactsView = FactsWith<'runner'>;
 
 export interface RunnerAt {
   config: RunnerConfigFile;

@@ -50,4 +50,4 @@ export const runnerChecks: Check[] = [
   sessionServerExposed,
   shellExecutorInUse,
   sshHostKeyCheckingDisabled,
-] as Check[];
+];

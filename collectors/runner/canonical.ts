@@ -30,18 +30,18 @@ function abstractPath(path: string): string {
 
 function classify(path: string, key: string): Pick<IneffectiveKey, 'reason' | 'hint'> {
   const lower = key.toLowerCase();
-  const removed = REMOVED_KEYS[abstractPath(path)];
+  const removed = Object.hasOwn(REMOVED_KEYS, abstractPath(path)) ? REMOVED_KEYS[abstractPath(path)] : undefined;
   const removedHit = removed && Object.entries(removed).find(([name]) => name.toLowerCase() === lower);
   if (removedHit) return { reason: 'removed', hint: removedHit[1] };
-  if (abstractPath(path) === 'runners' && REGISTRATION_ONLY_KEYS[lower]) return { reason: 'registration-only', hint: REGISTRATION_ONLY_KEYS[lower] ?? null };
+  if (abstractPath(path) === 'runners' && Object.hasOwn(REGISTRATION_ONLY_KEYS, lower)) return { reason: 'registration-only', hint: REGISTRATION_ONLY_KEYS[lower] ?? null };
   const elsewhere = KNOWN_LOCATIONS.get(lower);
   if (elsewhere) return { reason: 'misplaced', hint: elsewhere };
   return { reason: 'unknown', hint: null };
 }
 
 function findSpec(schema: TableSchema, key: string): [string, KeySpec] | null {
-  const exact = schema.keys[key];
-  if (exact !== undefined) return [key, exact];
+  // Own keys only: "__proto__" or "constructor" in a hostile file must not match Object.prototype members.
+  if (Object.hasOwn(schema.keys, key)) return [key, schema.keys[key] as KeySpec];
   const lower = key.toLowerCase();
   for (const [name, spec] of Object.entries(schema.keys)) if (name.toLowerCase() === lower) return [name, spec];
   return null;
@@ -56,7 +56,7 @@ export function canonicalize(document: Table): { config: Table; ineffective: Omi
   const ineffective: Omit<IneffectiveKey, 'line'>[] = [];
   const walk = (raw: Table, schema: TableSchema, path: string): Table => {
     const out: Table = Object.create(null) as Table;
-    const exactFirst = Object.keys(raw).sort((a, b) => Number(schema.keys[b] !== undefined) - Number(schema.keys[a] !== undefined));
+    const exactFirst = Object.keys(raw).sort((a, b) => Number(Object.hasOwn(schema.keys, b)) - Number(Object.hasOwn(schema.keys, a)));
     for (const key of exactFirst) {
       const value = raw[key];
       const found = findSpec(schema, key);

@@ -11,14 +11,12 @@ const UNIT_NAME = 'gitlab-runner.service';
 const MAX_PROCESSES = 65_536;
 const MAX_HOMES = 10_000;
 
-export type Outcome = SearchedLocation['outcome'];
-
 /** What is at a path, without following it out of the root or opening it. */
-export function probe(root: string, hostPath: string, want: 'file' | 'dir' = 'file'): Outcome {
+export function probe(root: string, hostPath: string): SearchedLocation['outcome'] {
   try {
     const info = statUnderRoot(root, hostPath, 'within-root');
     if (!info) return 'absent';
-    return info.type === want ? 'found' : 'refused';
+    return info.type === 'file' ? 'found' : 'refused';
   } catch (error) {
     if (error instanceof SafeFsError && (error.code === 'symlink' || error.code === 'loop' || error.code === 'not-regular')) return 'refused';
     return 'unreadable';

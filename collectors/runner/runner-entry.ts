@@ -182,7 +182,8 @@ export function runnerEntry(runner: Table, index: number, configPath: string, ex
   }
   const featureFlags: Record<string, boolean> = {};
   for (const [name, value] of Object.entries(sub(runner, 'feature_flags') ?? {})) {
-    if (typeof value === 'boolean' && /^[A-Za-z0-9_]{1,120}$/.test(name)) featureFlags[name] = value;
+    // Feature flag names are FF_*; anything else (including __proto__) is not a flag.
+    if (typeof value === 'boolean' && /^FF_[A-Z0-9_]{1,120}$/.test(name)) featureFlags[name] = value;
   }
   const buildsDir = text(runner, 'builds_dir', 400);
   const cacheDir = text(runner, 'cache_dir', 400);

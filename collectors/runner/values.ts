@@ -39,6 +39,3 @@ export function tables(table: Table | undefined, key: string): Table[] {
   return Array.isArray(value) ? value.filter(isTable) : [];
 }
 
-export function has(table: Table | undefined, key: string): boolean {
-  return table !== undefined && key in table;
-}

@@ -95,6 +95,17 @@ describe('hostile and odd config files', () => {
     }
   });
 
+  it('parses prototype-named keys and tables as plain, ineffective keys', async () => {
+    host = runnerHost({
+      '/etc/gitlab-runner/config.toml': `[__proto__]\npolluted = true\n${GOOD}  constructor = "x"\n  [runners.__proto__]\n    privileged = true\n  [runners.feature_flags]\n    __proto__ = true\n    FF_ENABLE_JOB_CLEANUP = true\n`,
+    });
+    const { runner } = await scanRunner(host);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(runner.errors).toEqual([]);
+    expect(runner.configs[0]?.ineffectiveKeys.map((k) => `${k.table}/${k.key}:${k.reason}`).sort()).toEqual(['/__proto__:unknown', 'runners[0]/__proto__:unknown', 'runners[0]/constructor:unknown']);
+    expect(runner.configs[0]?.runners[0]?.featureFlags).toEqual({ FF_ENABLE_JOB_CLEANUP: true });
+  });
+
   it('reports an empty config file as holding no runner', async () => {
     host = runnerHost({ '/etc/gitlab-runner/config.toml': '' });
     const { runner } = await scanRunner(host);
