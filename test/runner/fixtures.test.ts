@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyntheticHost } from '../helpers/host.js';
+import { runnerChecks } from '../../checks/runner/index.js';
 import { IS_ROOT, failingChecks, runnerHost, scanRunner } from './harness.js';
 
 const FIXTURES = 'test/fixtures/runner';
@@ -51,6 +52,12 @@ describe('runner config fixtures: exact failing checks', () => {
   it('covers every fixture file', () => {
     const files = fs.readdirSync(FIXTURES).filter((name) => name.endsWith('.toml'));
     expect(files.sort()).toEqual(CASES.map(([file]) => file).sort());
+  });
+
+  it('makes every runner check fail on some fixture (permissions and version are judged in checks.test.ts)', () => {
+    const covered = new Set(CASES.flatMap(([, failing]) => failing));
+    const uncovered = runnerChecks.map((check) => check.meta.id).filter((id) => !covered.has(id));
+    expect(uncovered).toEqual(['config-toml-permissions', 'runner-version-outdated']);
   });
 
   it.each(CASES)('%s', async (file, failing) => {
