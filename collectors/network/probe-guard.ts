@@ -6,7 +6,7 @@ import type { VantageKind } from './types.js';
 const FORBIDDEN_UNDER_TEST = ['169.254.0.0/16', '100.100.100.200/32', 'fd00:ec2::/32'];
 
 /** True inside a vitest run: the guard is then armed. */
-export function underTest(): boolean {
+function underTest(): boolean {
   return process.env.VITEST !== undefined;
 }
 

@@ -2,14 +2,27 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { safeErrorMessage } from '../../agent/lib/sanitize.js';
 import { probeTargets, type ProbeLimits, type ProbeTarget, type RawProbe } from './http-probe.js';
-import { underTest } from './probe-guard.js';
+import { guardRefusal } from './probe-guard.js';
+import type { VantageKind } from './types.js';
 
 /** Room for nsenter and a node start on top of the probes' own deadline. */
 const CHILD_STARTUP_MS = 3000;
 const MAX_CHILD_OUTPUT = 256 * 1024;
 
+/**
+ * Second line of the test guard, at the only doors to the network: callers filter targets
+ * first (and report them `guarded`); anything that still slips through stops here, loudly.
+ */
+function refuseGuarded(targets: ProbeTarget[], kind: VantageKind): void {
+  for (const target of targets) {
+    const refusal = guardRefusal(target.host, kind);
+    if (refusal !== null) throw new Error(`refusing to probe ${target.host} under test: ${refusal}`);
+  }
+}
+
 /** Probes from runner-warden's own network namespace (the host's, on a live scan). */
-export function probeFromHost(targets: ProbeTarget[], limits: ProbeLimits): Promise<RawProbe[]> {
+export async function probeFromHost(targets: ProbeTarget[], limits: ProbeLimits): Promise<RawProbe[]> {
+  refuseGuarded(targets, 'host');
   return probeTargets(net, targets, limits);
 }
 
@@ -58,12 +71,12 @@ function parseChildOutput(text: string, targets: ProbeTarget[]): RawProbe[] {
  * runs a short-lived node child there. Only the network namespace changes, so the child is this
  * same node binary from the host's filesystem. The child is killed at the deadline.
  */
-export function probeFromNamespace(nsenter: string, pid: number, targets: ProbeTarget[], limits: ProbeLimits, signal: AbortSignal): Promise<RawProbe[]> {
+export async function probeFromNamespace(nsenter: string, pid: number, targets: ProbeTarget[], limits: ProbeLimits, signal: AbortSignal): Promise<RawProbe[]> {
+  refuseGuarded(targets, 'job-container');
   const input = JSON.stringify({ targets, limits });
   const args = [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', childSource(), input];
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
-  // The child inherits the test guard's state (it only ever gets targets the guard passed).
-  if (underTest()) env.VITEST = process.env.VITEST;
+  // A bare environment: the child needs nothing of ours, and gets only targets the test guard passed.
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   return new Promise((resolve, reject) => {
     execFile(
       nsenter,

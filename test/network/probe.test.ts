@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { planTargets } from '../../collectors/network/probe-plan.js';
+import { planTargets, probeLimits } from '../../collectors/network/probe-plan.js';
+import { probeFromHost, probeFromNamespace } from '../../collectors/network/vantage.js';
 import { guardRefusal } from '../../collectors/network/probe-guard.js';
 import { collectMetadata } from '../../collectors/network/metadata.js';
 import { METADATA_ENDPOINTS } from '../../collectors/network/metadata-endpoints.js';
@@ -166,6 +167,19 @@ describe('the test guard', () => {
     ]);
     expect(connect).not.toHaveBeenCalled();
     connect.mockRestore();
+  });
+});
+
+describe('the guard at the doors to the network', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it.each(['host', 'namespace'] as const)('a real endpoint handed straight to the %s prober throws before any socket or child', async (door) => {
+    const connect = vi.spyOn(net, 'connect');
+    const targets = planTargets(['aws'], networkConfig());
+    const limits = probeLimits(networkConfig());
+    const attempt = door === 'host' ? probeFromHost(targets, limits) : probeFromNamespace('/usr/bin/nsenter', process.pid, targets, limits, new AbortController().signal);
+    await expect(attempt).rejects.toThrow(/refusing to probe 169\.254\.169\.254 under test: a real cloud metadata address/);
+    expect(connect).not.toHaveBeenCalled();
   });
 });
 
