@@ -34,9 +34,10 @@ function resolveAgainst(base: string | null, file: string): string {
   return path.posix.isAbsolute(file) ? path.posix.normalize(file) : path.posix.join(base ?? '/', file);
 }
 
-function readSmall(root: string, hostPath: string, maxBytes: number): Buffer | null {
+/** /proc entries are read without following links; unit files (root's, often symlinked) within the root. */
+function readSmall(root: string, hostPath: string, maxBytes: number, links: 'never' | 'within-root' = 'never'): Buffer | null {
   try {
-    return readFileUnderRoot(root, hostPath, { maxBytes, links: 'never' }).data;
+    return readFileUnderRoot(root, hostPath, { maxBytes, links }).data;
   } catch {
     return null;
   }
@@ -139,18 +140,18 @@ function applyUnitText(text: string, settings: UnitSettings): void {
 
 /** The gitlab-runner systemd unit (first found in systemd's search order) with its drop-ins. */
 export function discoverUnit(root: string, accounts: Accounts, searched: SearchedLocation[]): RunnerLaunch | null {
-  let unitPath: string | null = null;
-  let unitText: string | null = null;
+  // systemd uses the first unit file in its search order; one linked to /dev/null (masked) means no service.
+  let first: { path: string; outcome: SearchedLocation['outcome'] } | null = null;
   for (const dir of UNIT_DIRS) {
     const candidate = `${dir}/${UNIT_NAME}`;
     const outcome = probe(root, candidate);
     searched.push({ path: candidate, purpose: 'systemd-unit', source: 'unit-search', outcome });
-    if (outcome === 'found' && unitPath === null) {
-      const data = readSmall(root, candidate, 256 * 1024);
-      if (data) (unitPath = candidate), (unitText = data.toString('utf8'));
-    }
+    if (outcome !== 'absent' && first === null) first = { path: candidate, outcome };
   }
-  if (unitPath === null || unitText === null) return null;
+  if (first?.outcome !== 'found') return null;
+  const unitPath = first.path;
+  const unitText = readSmall(root, unitPath, 256 * 1024, 'within-root')?.toString('utf8');
+  if (unitText === undefined) return null;
   const settings: UnitSettings = { execStart: null, user: null, workingDirectory: null };
   applyUnitText(unitText, settings);
   // Drop-ins from every unit dir apply, sorted by file name; a name in an earlier dir masks the same name later.
@@ -169,7 +170,7 @@ export function discoverUnit(root: string, accounts: Accounts, searched: Searche
   const applied: string[] = [];
   for (const name of [...dropIns.keys()].sort()) {
     const file = dropIns.get(name) as string;
-    const data = readSmall(root, file, 256 * 1024);
+    const data = readSmall(root, file, 256 * 1024, 'within-root');
     if (!data) continue;
     applyUnitText(data.toString('utf8'), settings);
     applied.push(sanitize(file, 400));

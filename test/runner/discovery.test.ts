@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRunArguments, splitExecStart } from '../../collectors/runner/command-line.js';
@@ -104,6 +105,25 @@ describe('discovery', () => {
     expect(runner.configs.map((c) => c.path)).toEqual(['/srv/ci/runner.toml']);
     const shell = result.findings.find((f) => f.checkId === 'shell-executor-in-use');
     expect(shell).toMatchObject({ severity: 'critical', message: expect.stringContaining('--user root') });
+  });
+
+  it('follows a unit file symlinked within the root, and ignores a masked unit', async () => {
+    host = runnerHost({
+      '/etc/gitlab-runner/config.toml': SHELL_CONFIG('linked', 'LINKEDtoken0000000001'),
+      '/opt/units/gitlab-runner.service': PACKAGE_UNIT,
+    });
+    host.symlink('/etc/systemd/system/gitlab-runner.service', '/opt/units/gitlab-runner.service');
+    expect((await scanRunner(host)).runner.launches).toEqual([expect.objectContaining({ source: 'systemd-unit', jobUser: 'gitlab-runner' })]);
+    host.cleanup();
+
+    host = runnerHost({ '/etc/gitlab-runner/config.toml': SHELL_CONFIG('masked', 'MASKEDtoken0000000001'), '/lib/systemd/system/gitlab-runner.service': PACKAGE_UNIT });
+    // A masked unit links to /dev/null; any non-regular target behaves alike (a FIFO needs no privilege to create).
+    host.mkdir('/dev');
+    execFileSync('mkfifo', [host.path('/dev/null')]);
+    host.symlink('/etc/systemd/system/gitlab-runner.service', '/dev/null');
+    const { runner } = await scanRunner(host);
+    expect(runner.launches).toEqual([]);
+    expect(runner.searched.find((s) => s.path === '/etc/systemd/system/gitlab-runner.service')?.outcome).toBe('refused');
   });
 
   it('treats a root unit without --user as root jobs', async () => {
