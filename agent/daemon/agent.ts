@@ -32,6 +32,8 @@ export interface AgentOptions {
 export interface ScanCycleResult {
   ok: boolean;
   events: number;
+  /** Peak resident size of the scan child, MiB (sampled). */
+  childPeakRssMb: number;
 }
 
 /** Loads and checks a config the agent can run with (schedule and endpoint files included). */
@@ -188,7 +190,7 @@ export class Agent {
       signal: this.stopScan.signal,
     });
     if (outcome.kind !== 'ok') {
-      if (outcome.kind === 'killed' && outcome.reason === 'stopped') return { ok: false, events: 0 };
+      if (outcome.kind === 'killed' && outcome.reason === 'stopped') return { ok: false, events: 0, childPeakRssMb: outcome.peakRssMb };
       const why =
         outcome.kind === 'killed'
           ? outcome.reason === 'deadline'
@@ -202,17 +204,17 @@ export class Agent {
           peak_rss_mb: outcome.peakRssMb,
         }),
       ]);
-      return { ok: false, events: 1 };
+      return { ok: false, events: 1, childPeakRssMb: outcome.peakRssMb };
     }
     this.origin.host = outcome.result.host.hostname;
     const { findingEvents, summary, next } = diffScan(this.diff, outcome.result, this.origin);
     const events: WardenEvent[] = [...findingEvents, summary];
     // Order matters for crash safety: spool (durable) first, then the log, then the state. A crash
     // before the state is saved replays this scan with the same event ids, which the receiver drops.
-    if (!this.record(events)) return { ok: false, events: 0 };
+    if (!this.record(events)) return { ok: false, events: 0, childPeakRssMb: outcome.peakRssMb };
     this.state.saveDiff(next);
     this.diff = next;
-    return { ok: true, events: events.length };
+    return { ok: true, events: events.length, childPeakRssMb: outcome.peakRssMb };
   }
 
   /** Spools the shipped events (one fsync), then logs every event. False when the spool refused them. */
