@@ -116,13 +116,29 @@ export class DirHandle {
   }
 
   private childHostPath(name: string | Buffer): string {
-    return path.posix.join(this.hostPath, typeof name === 'string' ? name : name.toString('utf8'));
+    // Names are single components (childPath enforces it), so plain concatenation is the join.
+    const child = typeof name === 'string' ? name : name.toString('utf8');
+    return this.hostPath.endsWith('/') ? `${this.hostPath}${child}` : `${this.hostPath}/${child}`;
   }
 
   /** lstat of a child: never follows it. */
   lstat(name: string | Buffer): FileInfo {
     try {
       return toFileInfo(fs.lstatSync(childPath(this.fd, name)));
+    } catch (error) {
+      throw mapErrno(error, this.childHostPath(name));
+    }
+  }
+
+  /**
+   * lstat of a child, null when it does not exist. Cheaper than catching `not-found` from lstat():
+   * a walk asks about many absent names (.git/modules, .git/index), and each thrown error costs
+   * a stack trace.
+   */
+  lstatIfExists(name: string | Buffer): FileInfo | null {
+    try {
+      const stats = fs.lstatSync(childPath(this.fd, name), { throwIfNoEntry: false });
+      return stats ? toFileInfo(stats) : null;
     } catch (error) {
       throw mapErrno(error, this.childHostPath(name));
     }
@@ -164,16 +180,17 @@ export class DirHandle {
 
   /** Reads at most maxBytes of a regular file child. FIFOs, sockets, devices and symlinks are refused. */
   readFile(name: string | Buffer, maxBytes = DEFAULT_MAX_READ): { data: Buffer; truncated: boolean; info: FileInfo } {
-    const hostPath = this.childHostPath(name);
+    // The host path is only for messages: built when something fails, not for every read.
+    const hostPath = (): string => this.childHostPath(name);
     let fd: number;
     try {
       fd = fs.openSync(childPath(this.fd, name), FILE_FLAGS);
     } catch (error) {
-      throw mapErrno(error, hostPath);
+      throw mapErrno(error, hostPath());
     }
     try {
       const info = toFileInfo(fs.fstatSync(fd));
-      if (info.type !== 'file') throw new SafeFsError('not-regular', hostPath, info.type);
+      if (info.type !== 'file') throw new SafeFsError('not-regular', hostPath(), info.type);
       const want = Math.min(maxBytes, info.size > 0 ? info.size : maxBytes);
       const buffer = Buffer.alloc(Math.max(0, want));
       let offset = 0;
@@ -184,7 +201,7 @@ export class DirHandle {
       }
       return { data: buffer.subarray(0, offset), truncated: info.size > offset, info };
     } catch (error) {
-      throw mapErrno(error, hostPath);
+      throw mapErrno(error, hostPath());
     } finally {
       fs.closeSync(fd);
     }

@@ -25,7 +25,7 @@ export interface BuildDirTarget {
 
 function lstatOrNull(dir: DirHandle, name: string): FileInfo | null {
   try {
-    return dir.lstat(name);
+    return dir.lstatIfExists(name);
   } catch (error) {
     if (error instanceof SafeFsError) return null;
     throw error;
@@ -88,7 +88,6 @@ function readGitDir(dir: DirHandle, gitType: FileInfo['type'], into: GitDirReadi
     return;
   }
   try {
-    into.mtimeMs = Math.max(into.mtimeMs, git.info().mtimeMs);
     readConfig(git, into);
     into.submodules = lstatOrNull(git, 'modules')?.type === 'dir';
     const index = lstatOrNull(git, 'index');
@@ -107,13 +106,27 @@ function joinParts(parts: readonly Buffer[]): Buffer {
   return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from('/'), p])));
 }
 
+/** Identity of a project by its bytes (latin1 maps bytes one to one; names never hold '/'). */
 function projectKey(parts: readonly Buffer[], kind: BuildDirFacts['kind']): string {
-  return joinParts(projectParts(parts, kind)).toString('base64');
+  return projectParts(parts, kind)
+    .map((p) => p.toString('latin1'))
+    .join('/');
 }
 
-function workingCopy(dir: DirHandle, gitType: FileInfo['type'], rootPath: string, parts: readonly Buffer[], kind: BuildDirFacts['kind']): WorkingCopy {
-  const reading: GitDirReading = { remotes: [], credentials: [], submodules: false, indexBytes: 0, mtimeMs: dir.info().mtimeMs, problem: null };
-  readGitDir(dir, gitType, reading);
+/** A working copy as found; display forms are built only for the few listed in the facts. */
+interface FoundCopy {
+  parts: Buffer[];
+  reading: GitDirReading;
+}
+
+function inspect(dir: DirHandle, git: FileInfo, parts: Buffer[]): FoundCopy {
+  // Every fetch or checkout rewrites files in .git, so its mtime dates the last job: no extra stat needed.
+  const reading: GitDirReading = { remotes: [], credentials: [], submodules: false, indexBytes: 0, mtimeMs: git.mtimeMs, problem: null };
+  readGitDir(dir, git.type, reading);
+  return { parts, reading };
+}
+
+function toWorkingCopy({ parts, reading }: FoundCopy, rootPath: string, kind: BuildDirFacts['kind']): WorkingCopy {
   const pathBytes = Buffer.concat([Buffer.from(rootPath.endsWith('/') ? rootPath : `${rootPath}/`), joinParts(parts)]);
   return {
     path: walkPathDisplay(rootPath, parts),
@@ -133,8 +146,10 @@ function emptyWalk(root: string): WalkReport {
 }
 
 /** Ranks what a reader should see first when the list is cut: credentials, then submodules, then the oldest. */
-function byConcern(a: WorkingCopy, b: WorkingCopy): number {
-  return b.credentials.length - a.credentials.length || Number(b.submodules) - Number(a.submodules) || a.mtimeMs - b.mtimeMs || a.path.localeCompare(b.path);
+function byConcern(a: FoundCopy, b: FoundCopy): number {
+  const x = a.reading;
+  const y = b.reading;
+  return y.credentials.length - x.credentials.length || Number(y.submodules) - Number(x.submodules) || x.mtimeMs - y.mtimeMs || Buffer.compare(joinParts(a.parts), joinParts(b.parts));
 }
 
 /** Walks one builds or cache dir within `limits`. */
@@ -146,7 +161,7 @@ export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: W
     const exists = opened.problem !== 'absent';
     return { ...base, exists, problem: exists ? `cannot walk: ${opened.problem}` : null, ...empty, walk: emptyWalk(base.path) };
   }
-  const copies: WorkingCopy[] = [];
+  const copies: FoundCopy[] = [];
   const projects = new Set<string>();
   let walk: WalkReport;
   try {
@@ -154,8 +169,7 @@ export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: W
       enter: ({ dir, path }) => {
         const git = lstatOrNull(dir, '.git');
         if (!git || !['dir', 'file', 'symlink'].includes(git.type)) return 'list';
-        const copy = workingCopy(dir, git.type, target.path, path, target.kind);
-        copies.push(copy);
+        copies.push(inspect(dir, git, [...path]));
         // Identity by bytes: two hostile names that print alike are still two projects.
         projects.add(projectKey(path, target.kind));
         return 'skip';
@@ -164,7 +178,16 @@ export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: W
   } finally {
     opened.close();
   }
-  const withCredentials = copies.filter((c) => c.credentials.length > 0).length;
+  let withCredentials = 0;
+  let withSubmodules = 0;
+  let indexBytesTotal = 0;
+  let oldestMtimeMs: number | null = null;
+  for (const { reading } of copies) {
+    if (reading.credentials.length > 0) withCredentials++;
+    if (reading.submodules) withSubmodules++;
+    indexBytesTotal += reading.indexBytes;
+    if (oldestMtimeMs === null || reading.mtimeMs < oldestMtimeMs) oldestMtimeMs = reading.mtimeMs;
+  }
   return {
     ...base,
     exists: true,
@@ -172,10 +195,13 @@ export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: W
     workingCopyCount: copies.length,
     distinctProjects: projects.size,
     withCredentials,
-    withSubmodules: copies.filter((c) => c.submodules).length,
-    oldestMtimeMs: copies.reduce<number | null>((oldest, c) => (oldest === null || c.mtimeMs < oldest ? c.mtimeMs : oldest), null),
-    indexBytesTotal: copies.reduce((sum, c) => sum + c.indexBytes, 0),
-    workingCopies: copies.sort(byConcern).slice(0, MAX_LISTED_WORKING_COPIES),
+    withSubmodules,
+    oldestMtimeMs,
+    indexBytesTotal,
+    workingCopies: copies
+      .sort(byConcern)
+      .slice(0, MAX_LISTED_WORKING_COPIES)
+      .map((copy) => toWorkingCopy(copy, target.path, target.kind)),
     walk,
   };
 }

@@ -254,7 +254,7 @@ export interface WorkingCopy {
   pathB64: string;
   /** Project identity within the builds dir: the path below `<short-token>/<concurrent-id>/`. */
   project: string;
-  /** Newest of the working copy's and its `.git` directory's mtimes (last job activity). */
+  /** mtime of `.git`: every fetch or checkout rewrites files in it, so it dates the last job that used the copy. */
   mtimeMs: number;
   /** Size of `.git/index` in bytes: grows with the number of tracked files (0 when absent). */
   indexBytes: number;

@@ -50,14 +50,16 @@ describe('builds dir scan cost', () => {
     layout(host, 20_000, 5);
     const runner = runnerFacts([runnerEntry()]);
     const collectStart = performance.now();
+    const cpuStart = process.cpuUsage();
     const system = await collect(host.root, { runner }, undefined, 60_000);
     const collectMs = performance.now() - collectStart;
+    const cpu = process.cpuUsage(cpuStart);
     const judgeStart = performance.now();
     const result = judge(factsOf(system), systemChecks, []);
     const judgeMs = performance.now() - judgeStart;
     const builds = system.buildDirs.find((d) => d.path === BUILDS);
     const factsBytes = JSON.stringify(system).length;
-    console.log(JSON.stringify({ workingCopies: builds?.workingCopyCount, entries: builds?.walk.entries, collectMs: Math.round(collectMs), judgeMs: Math.round(judgeMs * 10) / 10, factsBytes, findings: result.findings.length }));
+    console.log(JSON.stringify({ workingCopies: builds?.workingCopyCount, entries: builds?.walk.entries, collectMs: Math.round(collectMs), collectCpuMs: Math.round((cpu.user + cpu.system) / 1000), judgeMs: Math.round(judgeMs * 10) / 10, factsBytes, findings: result.findings.length }));
     expect(builds?.workingCopyCount).toBe(20_000);
   }, 600_000);
 });
