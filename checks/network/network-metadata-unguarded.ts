@@ -32,13 +32,14 @@ export const networkMetadataUnguarded = defineCheck({
   },
   evaluate(facts) {
     const network = facts.domains.network;
-    const cloud = network.cloud.provider;
-    if (!isCloud(cloud)) return { status: 'not-applicable', reason: `not a known cloud instance (${cloud})` };
     const metadata = network.metadata;
+    const host = metadata.vantages.find((vantage) => vantage.kind === 'host');
+    // DMI can be customised away; a metadata service that answered the host settles which cloud this is.
+    const cloud = isCloud(network.cloud.provider) ? network.cloud.provider : host?.probes.find((probe) => probe.answered)?.cloud;
+    if (cloud === undefined) return { status: 'not-applicable', reason: `not a known cloud instance (${network.cloud.provider})` };
     if (metadata.vantages.some((vantage) => vantage.kind === 'job-container' && vantage.status === 'probed')) {
       return { status: 'not-applicable', reason: 'reachability was measured from a job container (network-metadata-reachable judges it)' };
     }
-    const host = metadata.vantages.find((vantage) => vantage.kind === 'host');
     const hostProbes = host?.probes.filter((probe) => probe.cloud === cloud && probe.connect !== 'guarded') ?? [];
     if (hostProbes.length > 0 && hostProbes.every((probe) => !probe.answered && probe.exchanges.length === 0)) {
       return { status: 'pass' };
@@ -56,7 +57,7 @@ export const networkMetadataUnguarded = defineCheck({
       {
         subject: { kind: 'host', id: `metadata-firewall:${cloud}`, label: `${cloud} metadata firewall` },
         message: `this ${cloud} instance has no firewall rule dropping container traffic to ${unguarded.join(', ')}, and reachability from jobs was not measured (${why})`,
-        evidence: `cloud ${cloud} (${network.cloud.evidence.join('; ')}); ${sourcesText(network)}; ${network.firewall.metadataRules.length} metadata rule(s), none on a forward or prerouting path for ${primary}`,
+        evidence: `cloud ${cloud} (${network.cloud.evidence.join('; ') || 'its metadata service answered the host'}); ${sourcesText(network)}; ${network.firewall.metadataRules.length} metadata rule(s), none on a forward or prerouting path for ${primary}`,
       },
     ]);
   },

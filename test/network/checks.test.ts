@@ -65,6 +65,7 @@ describe('network-metadata-unguarded', () => {
   it.each<Case>([
     { name: 'bare metal', facts: networkFacts(), expected: ['not-applicable', /not a known cloud instance \(none\)/] },
     { name: 'unknown host', facts: networkFacts({ cloud: { ...awsCloud(), provider: 'unknown' } }), expected: ['not-applicable', /unknown/] },
+    { name: 'unknown DMI, but GCP metadata answered the host (mode always)', facts: networkFacts({ cloud: { ...awsCloud(), provider: 'unknown', evidence: [] }, metadata: probed([hostVantage([gcpProbe(true)])]) }), expected: ['fail', 'default'] },
     { name: 'AWS, probes disabled, no rule', facts: networkFacts({ cloud: awsCloud(), metadata: disabled }), expected: ['fail', 'default'] },
     { name: 'AWS, probes disabled, DOCKER-USER drops it', facts: networkFacts({ cloud: awsCloud(), metadata: disabled, firewall: { sources: [], metadataRules: [guardRule()] } }), expected: ['pass'] },
     { name: 'AWS, a raw PREROUTING drop', facts: networkFacts({ cloud: awsCloud(), metadata: disabled, firewall: { sources: [], metadataRules: [guardRule({ table: 'raw', chain: 'PREROUTING', hooks: ['prerouting'] })] } }), expected: ['pass'] },

@@ -79,6 +79,22 @@ describe('metadata probes against loopback stand-ins', () => {
     expect(elapsed).toBeLessThan(1500);
   });
 
+  it.each([
+    ['speaks another protocol', 'SSH-2.0-OpenSSH_9.2p1\r\n\r\n'],
+    ['sends a head larger than the bound', `HTTP/1.1 200 OK\r\nX-Padding: ${'x'.repeat(20_000)}`],
+  ])('a server that %s is malformed, not metadata', async (_name, reply) => {
+    // resume(): a socket that never reads never sees the client go, and the server would never close.
+    const server = net.createServer((socket) => socket.resume().end(reply));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.18', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const facts = await probe({ cloud: 'gcp', config: networkConfig({ targets: [{ cloud: 'gcp', url: `http://127.0.0.18:${port}` }] }) });
+      expect(facts.vantages[0]?.probes[0]).toMatchObject({ connect: 'connected', answered: false, exchanges: [{ outcome: 'malformed', status: null }] });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('reports a refused connect when nothing listens', async () => {
     const closed = await startStandIn('imdsv1', '127.0.0.17');
     await closed.close();
