@@ -92,3 +92,10 @@ export function runnerVersion(facts: RunnerFacts): string | null {
 export function canonicalCap(cap: string): string {
   return cap.trim().toUpperCase().replace(/^CAP_/, '');
 }
+
+/** Autoscaled executors configured to throw each VM away after one job: what a job breaks stays with it. */
+export function singleUseVm(runner: RunnerEntry): boolean {
+  if (runner.executor === 'docker+machine') return runner.machine?.maxBuilds === 1;
+  if (runner.executor === 'docker-autoscaler' || runner.executor === 'instance') return runner.autoscaler?.maxUseCount === 1 && (runner.autoscaler.capacityPerInstance ?? 1) <= 1;
+  return false;
+}

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { judgeRunners, runnerFinding, singleUseVm, tomlList, usesDocker } from './common.js';
 import { allowsAnyImage } from './images.js';
 
 export const dockerPrivilegedBuild = defineCheck({
@@ -26,13 +26,13 @@ export const dockerPrivilegedBuild = defineCheck({
         if (usesDocker(runner) && runner.docker?.privileged) {
           const allowlist = runner.docker.allowedPrivilegedImages;
           const restricted = allowlist.length > 0 && !allowsAnyImage(allowlist);
+          // GitLab's advice for privileged jobs: only on isolated, ephemeral VMs. Then the host at stake is that VM.
+          const ephemeral = singleUseVm(runner);
           return [
             runnerFinding(at, {
-              message: restricted
-                ? `privileged build containers, limited to images matching ${tomlList(allowlist)}`
-                : 'privileged build containers for any image',
+              message: `${restricted ? `privileged build containers, limited to images matching ${tomlList(allowlist)}` : 'privileged build containers for any image'}${ephemeral ? ' (on single-use autoscaled VMs)' : ''}`,
               evidence: `[runners.docker] privileged = true; allowed_privileged_images = ${tomlList(allowlist)}`,
-              severity: restricted ? 'medium' : 'critical',
+              severity: restricted ? 'medium' : ephemeral ? 'high' : 'critical',
               remediation: restricted
                 ? `Keep allowed_privileged_images to rootless builder images only, and run ${runner.name || 'this runner'} on ephemeral VMs for protected branches.`
                 : 'Set privileged = false in [runners.docker]; if one image needs it, set allowed_privileged_images to that image only.',

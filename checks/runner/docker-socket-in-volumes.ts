@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, usesDocker } from './common.js';
+import { judgeRunners, runnerFinding, singleUseVm, usesDocker } from './common.js';
 import { isRuntimeSocket, normalise, parseBind } from './volumes.js';
 
 export const dockerSocketInVolumes = defineCheck({
@@ -35,8 +35,8 @@ export const dockerSocketInVolumes = defineCheck({
             if (isRuntimeSocket(source)) mounts.push({ setting: `[[runners.kubernetes.volumes.host_path]] host_path = "${volume.hostPath}"`, source });
           }
         }
-        // Autoscaled VMs are thrown away after max-use, so the takeover is of a short-lived VM: still high.
-        const ephemeral = (runner.executor === 'docker+machine' && runner.machine?.maxBuilds === 1) || (runner.executor === 'docker-autoscaler' && runner.autoscaler?.maxUseCount === 1);
+        // A single-use autoscaled VM limits the takeover to that VM and job: still high.
+        const ephemeral = singleUseVm(runner);
         return mounts.map((mount) =>
           runnerFinding(at, {
             message: `the runtime socket ${mount.source} is mounted into every job${ephemeral ? ' (on a single-use autoscaled VM)' : ''}`,

@@ -4,7 +4,8 @@
  * Everything here is JSON-serialisable and secret-free: tokens, keys and passwords are never
  * kept. A high-entropy token becomes a `secretFingerprint` (same token, same fingerprint on any
  * host); a low-entropy secret (password, access key) is recorded as present, nothing more.
- * Free text from the host (names, paths, settings) has gone through `safeText`.
+ * Text from the host is control-stripped and bounded (`sanitize`); runner names and URLs also go
+ * through `safeText` (credential redaction). Paths and settings are kept unredacted so checks can match them.
  *
  * Key names in these facts are the runner's canonical ones, whatever case the file used
  * (the runner matches keys case-insensitively, see catalog §2).
@@ -26,7 +27,7 @@ export interface SearchedLocation {
   /** Host path (relative to the host root), or a glob such as `/home/*\/.gitlab-runner/config.toml`. */
   path: string;
   /** What the location was searched for. */
-  purpose: 'config' | 'process-table' | 'systemd-unit' | 'systemd-drop-in' | 'binary' | 'system-id';
+  purpose: 'config' | 'process-table' | 'systemd-unit' | 'systemd-drop-in' | 'binary';
   /** Why it was searched. */
   source: DiscoverySource | 'binary-search' | 'unit-search';
   /**
@@ -311,8 +312,9 @@ export interface RunnerEntry {
   /** `cache_dir` as configured, null when unset. */
   cacheDir: string | null;
   /**
-   * Host directory where shell-executor builds live: `builds_dir`, else `<working-directory>/builds`;
-   * null for executors whose builds are not on this host or when the working directory is unknown.
+   * Host directory where builds of a local executor live: `builds_dir`, else (shell only)
+   * `<working-directory>/builds`. Null for executors that build in containers, VMs or on remote
+   * hosts, and when the directory cannot be told (no builds_dir and no known working directory).
    */
   effectiveBuildsDir: string | null;
   /** Host directory of the shell executor's cache, like `effectiveBuildsDir`. */

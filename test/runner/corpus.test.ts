@@ -167,6 +167,8 @@ describe('real-world runner configs', () => {
     expect(runner.configs[0]?.listenAddress).toBe(':9252');
     expect(runner.configs[0]?.runners[0]?.autoscaler?.maxUseCount).toBe(1);
     expect(result.findings.find((f) => f.checkId === 'metrics-listen-exposed')?.remediation).toContain('127.0.0.1:9252');
+    // Privileged, but on single-use VMs as GitLab advises: the VM, not a shared host, is at stake.
+    expect(result.findings.find((f) => f.checkId === 'docker-privileged-build')).toMatchObject({ severity: 'high', message: expect.stringContaining('single-use autoscaled VMs') });
   });
 
   it('keeps the registry credential of 18 out of facts and findings', async () => {
