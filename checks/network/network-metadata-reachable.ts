@@ -48,7 +48,12 @@ export const networkMetadataReachable = defineCheck({
     for (const vantage of vantages) {
       for (const probe of vantage.probes.filter((candidate) => candidate.answered)) {
         const imdsV1 = probe.imds?.v1Answers === true;
-        const what = imdsV1 ? 'AWS instance metadata without a session token (IMDSv1)' : probe.imds?.v2Token === 'issued' ? 'an AWS IMDSv2 session token' : `${probe.cloud} instance metadata`;
+        const bridgedToken = !imdsV1 && probe.imds?.v2Token === 'issued' && vantage.kind === 'job-container';
+        const what = imdsV1
+          ? 'AWS instance metadata without a session token (IMDSv1)'
+          : probe.imds?.v2Token === 'issued'
+            ? `an AWS IMDSv2 session token${bridgedToken ? ' (the PUT response hop limit is above 1)' : ''}`
+            : `${probe.cloud} instance metadata`;
         findings.push({
           subject: { kind: 'endpoint', id: `${probe.cloud}:${probe.target}`, label: `${probe.cloud} metadata service at ${probe.target}` },
           key: vantage.id,

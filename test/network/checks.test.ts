@@ -55,6 +55,8 @@ describe('network-metadata-reachable', () => {
     expect(container?.message).toContain('job container runner-x-build');
     expect(container?.remediation).toContain('DOCKER-USER');
     expect(container?.evidence).toBe('GET /latest/meta-data/ -> 200, PUT /latest/api/token -> 200');
+    const token = networkMetadataReachable.evaluate(asFacts(networkFacts({ metadata: probed([containerVantage([imdsProbe(false, 'issued')])]) })));
+    expect(token.status === 'fail' && token.findings[0]?.message).toContain('the PUT response hop limit is above 1');
     // One endpoint, two vantages: distinct findings.
     expect(new Set(outcome.findings.map((finding) => `${finding.subject.id}/${finding.key}`)).size).toBe(2);
   });
