@@ -57,6 +57,8 @@ export const runnerCollector = defineCollector({
       const result = await readConfigFile(hostPath, foundBy, { root, accounts, launches, machineId });
       configs.push(result.config);
       errors.push(...result.errors);
+      // Position and class only: parser messages quote source lines, tokens included.
+      for (const error of result.errors) ctx.log.warn({ path: error.path, line: error.line, kind: error.kind }, 'runner config not fully judged');
     }
 
     const unitBinaries = launches.filter((l) => l.source === 'systemd-unit').map((l) => l.binaryPath ?? '');

@@ -68,6 +68,9 @@ describe('runner config fixtures: exact failing checks', () => {
       // Every finding points at the config file and says what to change.
       expect(`${finding.subject.id} ${finding.message}`).toContain('/etc/gitlab-runner/config.toml');
       expect(finding.remediation.length).toBeGreaterThan(10);
+      if (finding.subject.kind === 'runner' && finding.checkId !== 'config-ineffective-keys') {
+        expect(finding.runner).toMatchObject({ name: expect.any(String), configPath: '/etc/gitlab-runner/config.toml' });
+      }
     }
   });
 });
