@@ -156,7 +156,14 @@ export class Agent {
         this.requestScan('schedule');
       }, splayMs);
       this.splayTimers.add(timer);
-    });
+    }, { logger: this.cronLogger() });
+  }
+
+  /** node-cron logs through console (stdout); its warnings become log events instead, so stdout stays JSON lines. */
+  private cronLogger(): { info: (message: string) => void; warn: (message: string) => void; error: (message: string | Error) => void; debug: () => void } {
+    const report = (message: string | Error): void =>
+      logEvent(this.log, agentEvent(this.origin, 'schedule.warning', `scheduler: ${message instanceof Error ? safeErrorMessage(message) : message}`));
+    return { info: () => undefined, debug: () => undefined, warn: report, error: report };
   }
 
   /** Never two scans at once: a scan due while one runs waits for it, and the log says so. */

@@ -13,6 +13,7 @@ export type AgentEventName =
   | 'scan.summary'
   | 'scan.failed'
   | 'scan.delayed'
+  | 'schedule.warning'
   | 'spool.loss'
   | 'spool.recovered'
   | 'spool.error'
@@ -114,6 +115,7 @@ export function eventLevel(event: WardenEvent): Level {
       return 'error';
     case 'ship.failed':
     case 'scan.delayed':
+    case 'schedule.warning':
     case 'spool.recovered':
       return 'warn';
     default:

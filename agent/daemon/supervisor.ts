@@ -53,6 +53,18 @@ export function rssMb(pid: number): number | null {
   }
 }
 
+/** The result file and temp files of children killed while writing it. */
+function removeLeftovers(outFile: string): void {
+  const dir = path.dirname(outFile);
+  const temp = new RegExp(`^\\.${path.basename(outFile).replace(/[.]/g, '\\.')}\\.\\d+\\.tmp$`);
+  fs.rmSync(outFile, { force: true });
+  try {
+    for (const name of fs.readdirSync(dir)) if (temp.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // The directory may not exist yet; the child's write creates nothing else.
+  }
+}
+
 function isScanResult(value: unknown): value is ScanResult {
   const candidate = value as Partial<ScanResult> | null;
   return !!candidate && candidate.schemaVersion === 1 && Array.isArray(candidate.findings) && Array.isArray(candidate.checks) && Array.isArray(candidate.collectors) && typeof candidate.host?.hostname === 'string';
@@ -64,7 +76,7 @@ function isScanResult(value: unknown): value is ScanResult {
  */
 export function runScanChild(options: ScanChildOptions): Promise<ScanChildOutcome> {
   const started = Date.now();
-  fs.rmSync(options.outFile, { force: true });
+  removeLeftovers(options.outFile);
   const child = spawn(process.execPath, [`--max-old-space-size=${options.heapMaxMb}`, options.entry, '--out', options.outFile], {
     // A clean environment: nothing like NODE_OPTIONS reaches the child.
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
