@@ -1,11 +1,11 @@
-import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
+import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { parseDaemonHost } from '../../collectors/docker/daemon-config.js';
 import { daemonInstalled } from './scope.js';
 
 function isLoopback(host: string | null): boolean {
   if (host === null) return false;
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
-
 
 export const dockerApiTcpInsecure = defineCheck({
   meta: {
@@ -30,21 +30,23 @@ export const dockerApiTcpInsecure = defineCheck({
   evaluate(facts) {
     const docker = facts.domains.docker;
     if (!daemonInstalled(docker)) return { status: 'not-applicable', reason: 'no Docker engine, daemon.json or docker.service found' };
-    return findingsOrPass(
-      docker.daemon.hosts
-        .filter((h) => h.scheme === 'tcp' && !h.tlsVerify)
-        .map((h) => {
-          const port = h.port ?? (h.tls ? 2376 : 2375);
-          const where = h.host === '' || h.host === null ? 'on every interface' : `on ${h.host}`;
-          const loopback = isLoopback(h.host);
-          return {
-            subject: { kind: 'endpoint' as const, id: `tcp:${h.host ?? ''}:${port}`, label: h.address },
-            message: `the Docker API listens on tcp ${where} port ${port} ${h.tls ? 'with TLS but no client verification' : 'without TLS'}${loopback ? ' (loopback only: high)' : ''}`,
-            evidence: `${h.address} in ${h.source}, tlsverify off`,
-            severity: loopback ? ('high' as const) : ('critical' as const),
-            key: h.source,
-          };
-        }),
-    );
+    // What the files configure, then what the running engine warns about (it also sees flags set elsewhere).
+    const fromEngine = (docker.engine?.unverifiedTcpListeners ?? []).map((l) => parseDaemonHost(`tcp://${l.address}`, 'the engine (/info warnings)', false, l.tls));
+    const findings = new Map<string, FindingDraft>();
+    for (const h of [...docker.daemon.hosts, ...fromEngine]) {
+      if (h.scheme !== 'tcp' || h.tlsVerify) continue;
+      const port = h.port ?? (h.tls ? 2376 : 2375);
+      const id = `tcp:${h.host ?? ''}:${port}`;
+      if (findings.has(id)) continue;
+      const where = h.host === '' || h.host === null ? 'on every interface' : `on ${h.host}`;
+      const loopback = isLoopback(h.host);
+      findings.set(id, {
+        subject: { kind: 'endpoint', id, label: h.address },
+        message: `the Docker API listens on tcp ${where} port ${port} ${h.tls ? 'with TLS but no client verification' : 'without TLS'}${loopback ? ' (loopback only: high)' : ''}`,
+        evidence: `${h.address} in ${h.source}, tlsverify off`,
+        severity: loopback ? 'high' : 'critical',
+      });
+    }
+    return findingsOrPass([...findings.values()]);
   },
 });

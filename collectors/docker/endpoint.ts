@@ -37,5 +37,5 @@ export function resolveEndpoint(configSocket: string, env: NodeJS.ProcessEnv = p
 }
 
 function unixEndpoint(socketPath: string): EngineEndpoint {
-  return { description: `unix://${socketPath}`, socketPath, options: { socketPath } };
+  return { description: safeText(`unix://${socketPath}`, 300), socketPath, options: { socketPath } };
 }

@@ -12,6 +12,16 @@ function securityOption(entry: string): Map<string, string> {
   return fields;
 }
 
+/** `WARNING: API is accessible on http://0.0.0.0:2375 without encryption.` (and the https variant). */
+const API_WARNING = /API is accessible on (https?):\/\/(\S+?) without (?:encryption|TLS client verification)/;
+
+function unverifiedListeners(warnings: readonly string[]): { address: string; tls: boolean }[] {
+  return warnings.flatMap((warning) => {
+    const match = API_WARNING.exec(warning);
+    return match ? [{ address: match[2] as string, tls: match[1] === 'https' }] : [];
+  });
+}
+
 /** Engine facts from the `/version` and `/info` answers. */
 export function parseEngineInfo(version: unknown, info: unknown): DockerEngineFacts {
   const options = textsAt(info, 'SecurityOptions').map(securityOption);
@@ -25,6 +35,7 @@ export function parseEngineInfo(version: unknown, info: unknown): DockerEngineFa
         .slice(0, 256)
     : [];
   const cgroup = textAt(info, 'CgroupVersion', 10);
+  const warnings = textsAt(info, 'Warnings', 600, 50);
   return {
     version: textAt(version, 'Version', 100),
     apiVersion: textAt(version, 'ApiVersion', 20),
@@ -41,6 +52,7 @@ export function parseEngineInfo(version: unknown, info: unknown): DockerEngineFa
     insecureRegistryCidrs: textsAt(registry, 'InsecureRegistryCIDRs', 100),
     insecureRegistries,
     containerCount: numberAt(info, 'Containers') ?? 0,
-    warnings: textsAt(info, 'Warnings', 300, 50),
+    warnings,
+    unverifiedTcpListeners: unverifiedListeners(warnings),
   };
 }

@@ -17,6 +17,8 @@ import { parseRunnerVolumes } from './volumes.js';
 const MAX_CONTAINERS = 5000;
 const MAX_IMAGES = 5000;
 const MAX_VOLUMES = 5000;
+/** Problems kept in facts: a failing engine must not turn one per container into megabytes. */
+const MAX_PROBLEMS = 200;
 
 function engineProblem(stage: string, subject: string | null, error: unknown): DockerProblem {
   if (!(error instanceof EngineError)) return { stage, kind: 'io', subject, message: safeErrorMessage(error) };
@@ -130,6 +132,10 @@ async function collectDocker(ctx: CollectorContext): Promise<DockerFacts> {
     facts.problems.push(engineProblem('volumes', null, error));
   }
   if (facts.self.containerId === null) facts.self = selfByHostname(facts.containers.map((c) => c.id));
+  if (facts.problems.length > MAX_PROBLEMS) {
+    const dropped = facts.problems.length - MAX_PROBLEMS;
+    facts.problems = [...facts.problems.slice(0, MAX_PROBLEMS), { stage: 'problems', kind: 'limit', subject: null, message: `${dropped} more problems left out` }];
+  }
   ctx.log.debug({ containers: facts.containers.length, images: facts.images.length, problems: facts.problems.length }, 'docker facts collected');
   return facts;
 }

@@ -75,6 +75,12 @@ export interface DockerEngineFacts {
   containerCount: number;
   /** Warnings the engine prints in `/info` (e.g. API accessible on tcp without encryption). */
   warnings: string[];
+  /**
+   * TCP API listeners the engine itself warns about in `/info`: without TLS (`tls: false`) or with
+   * TLS but no client verification (`tls: true`). Catches listeners configured where no file here
+   * says so (`/etc/default/docker`, another unit, a command line).
+   */
+  unverifiedTcpListeners: { address: string; tls: boolean }[];
 }
 
 /** How the daemon is configured on disk: `daemon.json` and the systemd unit's `-H` flags. */

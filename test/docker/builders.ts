@@ -70,6 +70,7 @@ export function dockerFacts(overrides: Partial<DockerFacts> = {}): DockerFacts {
     insecureRegistries: [],
     containerCount: 0,
     warnings: [],
+    unverifiedTcpListeners: [],
   };
   return { ...facts, ...overrides };
 }

@@ -24,6 +24,16 @@ describe('docker-api-tcp-insecure', () => {
     expect(summary(outcome.findings)).toEqual(expected);
   });
 
+  it('reports a listener only the running engine knows about, once', () => {
+    const engine = { ...(dockerFacts().engine as NonNullable<DockerFacts['engine']>), unverifiedTcpListeners: [{ address: '0.0.0.0:2375', tls: false }, { address: '10.0.0.5:2376', tls: true }] };
+    const docker = withHosts([fromJson('tcp://0.0.0.0:2375')], dockerFacts({ engine }));
+    const outcome = run(dockerApiTcpInsecure, snapshot({ docker }));
+    expect(outcome.findings.map((f) => [f.subject.id, f.severity, f.evidence])).toEqual([
+      ['tcp:0.0.0.0:2375', 'critical', 'tcp://0.0.0.0:2375 in /etc/docker/daemon.json, tlsverify off'],
+      ['tcp:10.0.0.5:2376', 'critical', 'tcp://10.0.0.5:2376 in the engine (/info warnings), tlsverify off'],
+    ]);
+  });
+
   it('judges the files even when the engine does not answer', () => {
     const down = { ...emptyDockerFacts('unix:///var/run/docker.sock'), unavailable: { reason: 'refused' as const, detail: 'connection refused' } };
     down.daemon.configFile.present = true;

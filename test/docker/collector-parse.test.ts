@@ -67,10 +67,19 @@ describe('engine info', () => {
         SecurityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=userns', 'name=cgroupns'],
         CgroupVersion: '2',
         LiveRestoreEnabled: true,
+        Warnings: [
+          'WARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n         Access to the remote API is equivalent to root access on the host.',
+          '[DEPRECATION NOTICE]: API is accessible on https://10.0.0.5:2376 without TLS client verification.\nIn future versions...',
+          'WARNING: No swap limit support',
+        ],
         RegistryConfig: { InsecureRegistryCIDRs: ['127.0.0.0/8', '10.0.0.0/8'], IndexConfigs: { 'docker.io': { Secure: true }, 'registry.internal:5000': { Secure: false } } },
       },
     );
     expect(engine).toMatchObject({ version: '26.1.5+dfsg1', seccomp: true, seccompProfile: 'builtin', apparmor: true, userns: true, rootless: false, cgroupVersion: '2', liveRestore: true, insecureRegistries: ['registry.internal:5000'], insecureRegistryCidrs: ['127.0.0.0/8', '10.0.0.0/8'] });
+    expect(engine.unverifiedTcpListeners).toEqual([
+      { address: '0.0.0.0:2375', tls: false },
+      { address: '10.0.0.5:2376', tls: true },
+    ]);
   });
 });
 
