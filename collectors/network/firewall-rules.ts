@@ -38,7 +38,17 @@ function finish(candidates: { rule: CandidateRule; graph: ChainGraph }[], metada
     const covers = metadataAddresses.filter((address) => rule.destinations.some((destination) => prefixContains(destination, address)));
     if (covers.length === 0) continue;
     const { destinations: _destinations, ...rest } = rule;
-    rules.push({ ...rest, covers, hooks: hooksReaching(graph, `${rule.table}\u0000${rule.chain}`) });
+    // Names and matches are host text like any other: bounded and control-free in facts.
+    rules.push({
+      ...rest,
+      table: safeText(rule.table, 120),
+      chain: safeText(rule.chain, 120),
+      destination: safeText(rule.destination, 200),
+      source: rule.source === null ? null : safeText(rule.source, 200),
+      inInterface: rule.inInterface === null ? null : safeText(rule.inInterface, 60),
+      covers,
+      hooks: hooksReaching(graph, `${rule.table}\u0000${rule.chain}`),
+    });
   }
   return rules;
 }

@@ -100,6 +100,13 @@ describe('parsing rules that guard metadata addresses', () => {
     ]);
   });
 
+  it('keeps host text control-free', () => {
+    const text = '*filter\n:FORWARD ACCEPT [0:0]\n:EVIL\u001b[2J - [0:0]\n-A FORWARD -j EVIL\u001b[2J\n-A EVIL\u001b[2J -d 169.254.169.254/32 -i eth\u001b0 -j DROP\nCOMMIT\n';
+    const [rule] = parseIptablesSave(text, 'iptables', METADATA_ADDRESSES);
+    expect(rule).toMatchObject({ chain: 'EVIL\uFFFD[2J', inInterface: 'eth\uFFFD0', hooks: ['forward'] });
+    expect(JSON.stringify(rule)).not.toContain('\u001b');
+  });
+
   it('finds nothing in rules about other addresses', () => {
     expect(parseIptablesSave('*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -d 10.0.0.0/8 -j DROP\nCOMMIT\n', 'iptables', METADATA_ADDRESSES)).toEqual([]);
     expect(parseNftRuleset('table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy drop;\n\t\tip daddr 10.0.0.1 drop\n\t}\n}\n', METADATA_ADDRESSES)).toEqual([]);
