@@ -26,7 +26,9 @@ function problems(config: RunnerConfigFile): { severity: Severity; what: string;
   } else if (runnerIsRoot && file.uid !== 0) {
     found.push({ severity: 'high', what: `owned by ${file.owner ?? `uid ${file.uid}`}, not root, who can change its mode and content`, key: 'non-root-owner' });
   }
+  const jobUserInGroup = !jobUserIsRoot && config.execution.effectiveJobUserGids.includes(file.gid);
   if (file.mode & 0o004) found.push({ severity: 'high', what: 'readable by every local user (runner tokens can be copied)', key: 'other-read' });
+  else if (file.mode & 0o040 && jobUserInGroup) found.push({ severity: 'high', what: `readable by the job user ${jobUser} through group ${file.group ?? file.gid}, so every job can copy the tokens`, key: 'group-read' });
   else if (file.mode & 0o040) found.push({ severity: 'medium', what: `readable by group ${file.group ?? file.gid}`, key: 'group-read' });
   const dir = config.directory;
   if (dir && dir.mode & 0o022 && !(dir.mode & 0o1000)) {

@@ -6,6 +6,8 @@ export interface Accounts {
   groupName(gid: number): string | null;
   uidOf(name: string): number | null;
   homeOf(name: string): string | null;
+  /** Primary and supplementary group ids of a user; empty when the user is unknown. */
+  gidsOf(name: string): number[];
 }
 
 function readLines(root: string, file: string): string[][] {
@@ -21,22 +23,30 @@ export function loadAccounts(root: string): Accounts {
   const users = readLines(root, '/etc/passwd').filter((f) => f.length >= 7);
   const groups = readLines(root, '/etc/group').filter((f) => f.length >= 3);
   const byUid = new Map<number, string>();
-  const byName = new Map<string, { uid: number; home: string }>();
-  for (const [name, , uid, , , home] of users) {
+  const byName = new Map<string, { uid: number; gid: number; home: string }>();
+  for (const [name, , uid, gid, , home] of users) {
     const id = Number(uid);
     if (!name || !Number.isInteger(id)) continue;
     if (!byUid.has(id)) byUid.set(id, name);
-    if (!byName.has(name)) byName.set(name, { uid: id, home: home ?? '' });
+    if (!byName.has(name)) byName.set(name, { uid: id, gid: Number(gid), home: home ?? '' });
   }
   const byGid = new Map<number, string>();
-  for (const [name, , gid] of groups) {
+  const memberOf = new Map<string, number[]>();
+  for (const [name, , gid, members] of groups) {
     const id = Number(gid);
-    if (name && Number.isInteger(id) && !byGid.has(id)) byGid.set(id, name);
+    if (!name || !Number.isInteger(id)) continue;
+    if (!byGid.has(id)) byGid.set(id, name);
+    for (const member of (members ?? '').split(',').map((m) => m.trim()).filter(Boolean)) memberOf.set(member, [...(memberOf.get(member) ?? []), id]);
   }
   return {
     userName: (uid) => byUid.get(uid) ?? null,
     groupName: (gid) => byGid.get(gid) ?? null,
     uidOf: (name) => byName.get(name)?.uid ?? null,
     homeOf: (name) => byName.get(name)?.home || null,
+    gidsOf: (name) => {
+      const user = byName.get(name);
+      if (!user) return [];
+      return [...new Set([...(Number.isInteger(user.gid) ? [user.gid] : []), ...(memberOf.get(name) ?? [])])];
+    },
   };
 }

@@ -16,7 +16,7 @@ export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** Runner entries kept per file; the rest are counted in an error so facts stay a sensible size. */
 export const MAX_RUNNERS_PER_FILE = 1000;
 
-export function ownership(info: FileInfo, accounts: Accounts): FileOwnership {
+function ownership(info: FileInfo, accounts: Accounts): FileOwnership {
   const mode = info.mode & 0o7777;
   return {
     uid: info.uid,
@@ -38,13 +38,21 @@ function statOwnership(root: string, hostPath: string, accounts: Accounts): File
 }
 
 /** Who jobs of a config run as: a running process wins over the unit that would start one. */
-export function jobExecution(configPath: string, launches: readonly RunnerLaunch[]): JobExecution {
+function jobExecution(configPath: string, launches: readonly RunnerLaunch[], accounts: Accounts): JobExecution {
   const mine = launches.filter((launch) => launch.configPath === configPath);
   const launch = mine.find((l) => l.source === 'process') ?? mine[0];
-  if (!launch) return { source: 'none', jobUser: null, effectiveJobUser: null, runnerRunsAsRoot: null, jobsRunAsRoot: null, workingDirectory: null };
+  if (!launch) return { source: 'none', jobUser: null, effectiveJobUser: null, effectiveJobUserGids: [], runnerRunsAsRoot: null, jobsRunAsRoot: null, workingDirectory: null };
   const effectiveJobUser = launch.jobUser ?? launch.processUser;
   const jobsRunAsRoot = launch.jobUser !== null ? launch.jobUser === 'root' || launch.jobUser === '0' : launch.runsAsRoot;
-  return { source: launch.source, jobUser: launch.jobUser, effectiveJobUser, runnerRunsAsRoot: launch.runsAsRoot, jobsRunAsRoot, workingDirectory: launch.workingDirectory };
+  return {
+    source: launch.source,
+    jobUser: launch.jobUser,
+    effectiveJobUser,
+    effectiveJobUserGids: effectiveJobUser ? accounts.gidsOf(effectiveJobUser) : [],
+    runnerRunsAsRoot: launch.runsAsRoot,
+    jobsRunAsRoot,
+    workingDirectory: launch.workingDirectory,
+  };
 }
 
 function systemId(root: string, configPath: string, machineId: string | null): SystemIdFacts | null {
@@ -87,7 +95,7 @@ export async function readConfigFile(
 ): Promise<{ config: RunnerConfigFile; errors: RunnerFileError[] }> {
   const { root, accounts, launches } = context;
   const errors: RunnerFileError[] = [];
-  const execution = jobExecution(hostPath, launches);
+  const execution = jobExecution(hostPath, launches, accounts);
   const config: RunnerConfigFile = {
     path: sanitize(hostPath, 400),
     foundBy,

@@ -97,6 +97,8 @@ export interface JobExecution {
   jobUser: string | null;
   /** The account local (shell) jobs effectively run as: `jobUser`, else the process user; null if unknown. */
   effectiveJobUser: string | null;
+  /** Group ids of `effectiveJobUser` (primary and supplementary, from /etc/passwd and /etc/group); empty if unknown. */
+  effectiveJobUserGids: number[];
   /** Whether the runner process runs as root; null if unknown (no process or unit found for this config). */
   runnerRunsAsRoot: boolean | null;
   /** Whether local (shell) jobs run as root: `--user root`, or a root runner without `--user`; null if unknown. */

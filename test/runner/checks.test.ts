@@ -122,6 +122,8 @@ describe.runIf(IS_ROOT)('config-toml-permissions', () => {
     ['root 0600 in a root 0700 dir', { mode: 0o600, uid: 0, gid: 0 }, 0o700, 0, []],
     ['world-readable', { mode: 0o644, uid: 0, gid: 0 }, 0o700, 0, ['other-read']],
     ['group-writable', { mode: 0o660, uid: 0, gid: 999 }, 0o700, 0, ['group-write', 'group-read']],
+    ['readable through the job user\'s group', { mode: 0o640, uid: 0, gid: 998 }, 0o700, 0, ['group-read']],
+    ['readable by a group the job user is not in', { mode: 0o640, uid: 0, gid: 1000 }, 0o700, 0, ['group-read']],
     ['owned by the job user', { mode: 0o600, uid: 999, gid: 999 }, 0o700, 0, ['job-user-owner']],
     ['owned by another user', { mode: 0o600, uid: 1000, gid: 1000 }, 0o700, 0, ['non-root-owner']],
     ['in a world-writable directory', { mode: 0o600, uid: 0, gid: 0 }, 0o777, 0, ['dir-write']],
@@ -135,6 +137,9 @@ describe.runIf(IS_ROOT)('config-toml-permissions', () => {
     expect(findings.map((f) => f.fingerprint).length).toBe(keys.length);
     for (const finding of findings) expect(finding.remediation).toBe('chown root:root /etc/gitlab-runner/config.toml && chmod 600 /etc/gitlab-runner/config.toml && chmod 700 /etc/gitlab-runner');
     if (keys.includes('job-user-owner')) expect(findings[0]).toMatchObject({ severity: 'critical', message: expect.stringContaining('owned by the job user gitlab-runner') });
+    // gitlab-runner is a supplementary member of docker (gid 998) in the synthetic /etc/group.
+    if (file.mode === 0o640 && file.gid === 998) expect(findings[0]).toMatchObject({ severity: 'high', message: expect.stringContaining('readable by the job user gitlab-runner through group docker') });
+    if (file.mode === 0o640 && file.gid === 1000) expect(findings[0]).toMatchObject({ severity: 'medium', message: expect.stringContaining('readable by group u') });
   });
 });
 

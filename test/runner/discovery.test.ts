@@ -51,7 +51,7 @@ describe('discovery', () => {
       expect.objectContaining({ source: 'systemd-unit', unitPath: '/etc/systemd/system/gitlab-runner.service', jobUser: 'gitlab-runner', workingDirectory: '/home/gitlab-runner', runsAsRoot: true }),
     ]);
     const [rootConfig, userConfig] = runner.configs;
-    expect(rootConfig?.execution).toMatchObject({ source: 'systemd-unit', jobUser: 'gitlab-runner', effectiveJobUser: 'gitlab-runner', jobsRunAsRoot: false, runnerRunsAsRoot: true });
+    expect(rootConfig?.execution).toMatchObject({ source: 'systemd-unit', jobUser: 'gitlab-runner', effectiveJobUser: 'gitlab-runner', effectiveJobUserGids: [999, 998], jobsRunAsRoot: false, runnerRunsAsRoot: true });
     expect(rootConfig?.runners[0]?.effectiveBuildsDir).toBe('/home/gitlab-runner/builds');
     expect(userConfig?.execution).toMatchObject({ source: 'process', effectiveJobUser: 'u', jobsRunAsRoot: false, runnerRunsAsRoot: false });
 
