@@ -12,8 +12,8 @@ import { printableBytes } from './sanitize.js';
  *   so a cut walk never passes for a clean one.
  * - Only directories are opened. Files are the visitor's business (through DirHandle, which
  *   refuses FIFOs, devices and symlinks).
- * - The walk is synchronous (the fs calls are), so it watches the clock itself: a timer
- *   cannot interrupt it.
+ * - The fs calls are synchronous, so the walk watches the clock itself, and hands the event
+ *   loop back every few milliseconds so timers, signals and other collectors keep running.
  */
 
 export interface WalkLimits {
@@ -23,6 +23,15 @@ export interface WalkLimits {
   maxDepth: number;
   /** Epoch ms after which the walk stops. */
   deadline: number;
+  /** Aborted when the caller's own deadline passes (the collector's signal): the walk stops as for `deadline`. */
+  signal?: AbortSignal;
+}
+
+/** Longest stretch of synchronous work before the walk yields to the event loop. */
+const SLICE_MS = 20;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Why a walk stopped early. */
@@ -112,7 +121,7 @@ class WalkState {
   }
 
   outOfTime(at: readonly Buffer[]): boolean {
-    if (Date.now() <= this.limits.deadline) return false;
+    if (Date.now() <= this.limits.deadline && !this.limits.signal?.aborted) return false;
     this.cut('time', at, true);
     return true;
   }
@@ -168,7 +177,7 @@ function openChild(parent: Frame, name: Buffer, state: WalkState): DirHandle | n
  * Walks the tree under `root` depth first, calling the visitor on each directory.
  * The caller keeps ownership of `root`; every directory the walk opens is closed before it returns.
  */
-export function walkTree(root: DirHandle, rootHostPath: string, limits: WalkLimits, visitor: WalkVisitor): WalkReport {
+export async function walkTree(root: DirHandle, rootHostPath: string, limits: WalkLimits, visitor: WalkVisitor): Promise<WalkReport> {
   const state = new WalkState(rootHostPath, limits);
   const stack: Frame[] = [];
   const enter = (dir: DirHandle, path: Buffer[], depth: number): void => {
@@ -176,9 +185,14 @@ export function walkTree(root: DirHandle, rootHostPath: string, limits: WalkLimi
     stack.push(frame);
     if (visitor.enter({ dir, path, depth }) === 'list') frame.subdirs = listSubdirs(frame, state, visitor);
   };
+  let sliceStart = performance.now();
   try {
     enter(root, [], 0);
     while (stack.length > 0 && !state.done) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToLoop();
+        sliceStart = performance.now();
+      }
       const frame = stack[stack.length - 1] as Frame;
       if (state.outOfTime(frame.path)) break;
       const name = frame.subdirs[frame.next++];

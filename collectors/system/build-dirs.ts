@@ -153,7 +153,7 @@ function byConcern(a: FoundCopy, b: FoundCopy): number {
 }
 
 /** Walks one builds or cache dir within `limits`. */
-export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: WalkLimits): BuildDirFacts {
+export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: WalkLimits): Promise<BuildDirFacts> {
   const base = { path: safeText(target.path, 300), runners: target.runners.map((r) => safeText(r, 200)), kind: target.kind };
   const empty = { workingCopyCount: 0, distinctProjects: 0, withCredentials: 0, withSubmodules: 0, oldestMtimeMs: null, indexBytesTotal: 0, workingCopies: [] };
   const opened = files.openTree(target.path);
@@ -165,7 +165,7 @@ export function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: W
   const projects = new Set<string>();
   let walk: WalkReport;
   try {
-    walk = walkTree(opened.handle, base.path, limits, {
+    walk = await walkTree(opened.handle, base.path, limits, {
       enter: ({ dir, path }) => {
         const git = lstatOrNull(dir, '.git');
         if (!git || !['dir', 'file', 'symlink'].includes(git.type)) return 'list';

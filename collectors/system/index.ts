@@ -90,9 +90,10 @@ function homesToSearch(files: HostFiles, accounts: Accounts, users: readonly Job
   return [...homes.values()];
 }
 
-function attempt(errors: string[], what: string, work: () => void): void {
+/** Runs one part of the collection; a failure becomes an error entry and the rest goes on. */
+async function attempt(errors: string[], what: string, work: () => unknown): Promise<void> {
   try {
-    work();
+    await work();
   } catch (error) {
     errors.push(safeText(`${what}: ${safeErrorMessage(error)}`, 300));
   }
@@ -116,7 +117,7 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
   const runners = runnerContexts(runner, accounts);
   const users = jobUsers(runner, runners, accounts);
   const principals: Principal[] = users.flatMap((u) => (u.uid === null ? [] : [{ name: u.name, uid: u.uid, gids: u.gids }]));
-  const limits: WalkLimits = { maxEntries: ctx.config.system.max_walk_entries, maxDepth: ctx.config.system.max_walk_depth, deadline: ctx.deadline - DEADLINE_MARGIN_MS };
+  const limits: WalkLimits = { maxEntries: ctx.config.system.max_walk_entries, maxDepth: ctx.config.system.max_walk_depth, deadline: ctx.deadline - DEADLINE_MARGIN_MS, signal: ctx.signal };
   const systemSource = { readFile: (p: string) => files.readSystemText(p, SYSTEM_CONFIG_BYTES), listDir: (p: string) => files.listSystemDir(p) };
 
   const facts: SystemFacts = {
@@ -133,8 +134,8 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
     buildDirs: [],
     errors,
   };
-  attempt(errors, '/etc/ssh/sshd_config', () => (facts.ssh.sshd = readSshdConfig(systemSource)));
-  attempt(errors, '/etc/gitconfig', () => {
+  await attempt(errors, '/etc/ssh/sshd_config', () => (facts.ssh.sshd = readSshdConfig(systemSource)));
+  await attempt(errors, '/etc/gitconfig', () => {
     const system = systemGitConfig(files, principals);
     if (system) facts.gitConfigs.push(system);
   });
@@ -153,12 +154,14 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
     }
     ssh.homesSearched.push(safeText(owner.home, 300));
     try {
-      attempt(errors, `${owner.home}: keys`, () => ssh.privateKeys.push(...findPrivateKeys(home, principals, limits, errors)));
-      attempt(errors, `${owner.home}: authorized_keys`, () => ssh.authorizedKeys.push(...findAuthorizedKeys(home, owner.name, principals)));
+      await attempt(errors, `${owner.home}: keys`, async () => {
+        ssh.privateKeys.push(...(await findPrivateKeys(home, principals, limits, errors)));
+      });
+      await attempt(errors, `${owner.home}: authorized_keys`, () => ssh.authorizedKeys.push(...findAuthorizedKeys(home, owner.name, principals)));
       if (jobNames.has(owner.name)) {
-        attempt(errors, `${owner.home}: credentials`, () => facts.credentialFiles.push(...findCredentialFiles(home, owner.name, principals)));
-        attempt(errors, `${owner.home}: startup files`, () => facts.startupFiles.push(...startupFiles(home, owner.name, principals)));
-        attempt(errors, `${owner.home}: git config`, () => facts.gitConfigs.push(...globalGitConfigs(home, owner.name, principals)));
+        await attempt(errors, `${owner.home}: credentials`, () => facts.credentialFiles.push(...findCredentialFiles(home, owner.name, principals)));
+        await attempt(errors, `${owner.home}: startup files`, () => facts.startupFiles.push(...startupFiles(home, owner.name, principals)));
+        await attempt(errors, `${owner.home}: git config`, () => facts.gitConfigs.push(...globalGitConfigs(home, owner.name, principals)));
       }
     } finally {
       home.close();
@@ -166,7 +169,7 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
   }
   const fallbackHome = accounts.user(DEFAULT_JOB_USER)?.home ?? null;
   for (const target of buildTargets(runners, ctx.config.system.builds_dirs, fallbackHome, Array.isArray(runner?.configs) && runner.configs.length > 0)) {
-    attempt(errors, target.path, () => facts.buildDirs.push(scanBuildDir(files, target, limits)));
+    await attempt(errors, target.path, async () => facts.buildDirs.push(await scanBuildDir(files, target, limits)));
   }
   const relevant = new Set([...users.map((u) => u.name), ...searched.map((u) => u.name)]);
   facts.users = accounts.users.filter((u) => relevant.has(u.name) || u.uid === 0).map((u) => ({ ...u, name: safeText(u.name, 100), home: safeText(u.home, 300), shell: safeText(u.shell, 100) }));

@@ -33,7 +33,7 @@ function keyFacts(dir: DirHandle, dirs: readonly FileInfo[], name: Buffer, displ
 }
 
 /** Private keys of any name in a home: its top level and `.ssh` (two levels). */
-export function findPrivateKeys(home: TreeDir, principals: readonly Principal[], limits: WalkLimits, errors: string[]): PrivateKeyFacts[] {
+export async function findPrivateKeys(home: TreeDir, principals: readonly Principal[], limits: WalkLimits, errors: string[]): Promise<PrivateKeyFacts[]> {
   const keys: PrivateKeyFacts[] = [];
   const { entries, truncated } = home.handle.list(HOME_TOP_ENTRIES);
   if (truncated) errors.push(safeText(`${home.hostPath}: more than ${HOME_TOP_ENTRIES} entries, only the first were checked for keys`, 300));
@@ -46,7 +46,7 @@ export function findPrivateKeys(home: TreeDir, principals: readonly Principal[],
   if (!ssh) return keys;
   try {
     const chain: FileInfo[] = [...ssh.dirs];
-    const report = walkTree(ssh.handle, ssh.hostPath, { ...limits, maxDepth: Math.min(limits.maxDepth, 2) }, {
+    const report = await walkTree(ssh.handle, ssh.hostPath, { ...limits, maxDepth: Math.min(limits.maxDepth, 2) }, {
       enter: ({ dir, depth }) => {
         chain.length = ssh.dirs.length - 1 + depth + 1;
         chain[ssh.dirs.length - 1 + depth] = dir.info();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirHandle } from '../../agent/lib/safe-fs.js';
-import { openTreeRoot, walkTree, type WalkLimits } from '../../agent/lib/safe-walk.js';
+import { openTreeRoot, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
 import { ScratchTree } from './tree.js';
 
 let tree: ScratchTree;
@@ -9,12 +9,12 @@ afterEach(() => tree?.cleanup());
 
 const limits = (over: Partial<WalkLimits> = {}): WalkLimits => ({ maxEntries: 10_000, maxDepth: 16, deadline: Date.now() + 10_000, ...over });
 
-function walk(root: string, lim: WalkLimits, onEnter?: (path: readonly Buffer[]) => void): { report: ReturnType<typeof walkTree>; dirs: string[]; files: string[] } {
+async function walk(root: string, lim: WalkLimits, onEnter?: (path: readonly Buffer[]) => void): Promise<{ report: WalkReport; dirs: string[]; files: string[] }> {
   const dir = DirHandle.openRoot(root);
   const dirs: string[] = [];
   const files: string[] = [];
   try {
-    const report = walkTree(dir, '/builds', lim, {
+    const report = await walkTree(dir, '/builds', lim, {
       enter: ({ path }) => {
         dirs.push(Buffer.concat(path.flatMap((p) => [Buffer.from('/'), p])).toString('latin1'));
         onEnter?.(path);
@@ -29,66 +29,88 @@ function walk(root: string, lim: WalkLimits, onEnter?: (path: readonly Buffer[])
 }
 
 describe('walkTree', () => {
-  it('never enters symlinks (to /, loops, self) and counts them', () => {
+  it('never enters symlinks (to /, loops, self) and counts them', async () => {
     tree = new ScratchTree();
     tree.dir('a').file('x', 'a', 'f').symlink('/', 'a', 'root').symlink('b', 'loop1').symlink('loop1', 'b').symlink('.', 'self').symlink('/etc/shadow', 'a', 'shadow');
-    const { report, dirs, files } = walk(tree.root, limits());
+    const { report, dirs, files } = await walk(tree.root, limits());
     expect(dirs.sort()).toEqual(['', '/a']);
     expect(files).toEqual(['/a/f']);
     expect(report).toMatchObject({ symlinks: 5, limits: [], races: 0 });
   });
 
-  it('stops at the depth limit and says where', () => {
+  it('stops at the depth limit and says where', async () => {
     tree = new ScratchTree();
     tree.deep(5_000, 'deep');
     const started = performance.now();
-    const { report, dirs } = walk(tree.root, limits({ maxDepth: 8 }));
+    const { report, dirs } = await walk(tree.root, limits({ maxDepth: 8 }));
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(dirs).toHaveLength(9);
     expect(report.limits).toEqual(['depth']);
     expect(report.truncatedAt).toEqual(['/builds/deep/d/d/d/d/d/d/d']);
   });
 
-  it('stops at the entry limit in a huge directory and says where', () => {
+  it('stops at the entry limit in a huge directory and says where', async () => {
     tree = new ScratchTree();
     tree.dir('many');
     for (let i = 0; i < 5_000; i++) fs.writeFileSync(`${tree.root}/many/${i}`, '');
-    const { report } = walk(tree.root, limits({ maxEntries: 1_000 }));
+    const { report } = await walk(tree.root, limits({ maxEntries: 1_000 }));
     expect(report.entries).toBe(1_000);
     expect(report.limits).toEqual(['entries']);
     expect(report.truncatedAt).toEqual(['/builds/many']);
   });
 
-  it('stops when the deadline passes and says so', () => {
+  it('stops when the caller aborts, as for its deadline', async () => {
     tree = new ScratchTree();
     tree.dir('a', 'b');
-    const { report } = walk(tree.root, limits({ deadline: Date.now() - 1 }));
+    const { report } = await walk(tree.root, limits({ signal: AbortSignal.abort() }));
     expect(report.limits).toEqual(['time']);
   });
 
-  it('counts FIFOs and never opens them', () => {
+  it('hands the event loop back during a long walk', async () => {
+    tree = new ScratchTree();
+    for (let i = 0; i < 400; i++) tree.dir(`p${i}`, 'a', 'b');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    // A visitor slow enough that the whole walk takes well over one slice.
+    const { dirs } = await walk(tree.root, limits(), () => {
+      const until = performance.now() + 0.2;
+      while (performance.now() < until);
+    });
+    clearInterval(timer);
+    expect(dirs.length).toBe(1 + 400 * 3);
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('stops when the deadline passes and says so', async () => {
+    tree = new ScratchTree();
+    tree.dir('a', 'b');
+    const { report } = await walk(tree.root, limits({ deadline: Date.now() - 1 }));
+    expect(report.limits).toEqual(['time']);
+  });
+
+  it('counts FIFOs and never opens them', async () => {
     tree = new ScratchTree();
     for (let i = 0; i < 8; i++) tree.fifo(`config${i}`);
-    const { report, files } = walk(tree.root, limits());
+    const { report, files } = await walk(tree.root, limits());
     expect(report.specialFiles).toBe(8);
     expect(files).toEqual([]);
   });
 
-  it('keeps names as bytes: invalid UTF-8 names that decode alike are both entered', () => {
+  it('keeps names as bytes: invalid UTF-8 names that decode alike are both entered', async () => {
     tree = new ScratchTree();
     tree.dir(Buffer.from([0x66, 0xfe, 0x6f])).dir(Buffer.from([0x66, 0xff, 0x6f])).dir('line\nbreak\u001b[2J');
     tree.file('x', Buffer.from([0x66, 0xfe, 0x6f]), 'inner');
     tree.file('y', Buffer.from([0x66, 0xff, 0x6f]), 'inner');
-    const { dirs, files } = walk(tree.root, limits());
+    const { dirs, files } = await walk(tree.root, limits());
     expect(dirs).toHaveLength(4);
     expect(files.sort()).toEqual(['/f\u00feo/inner', '/f\u00ffo/inner']);
   });
 
-  it('a directory swapped for a symlink to / after listing is not entered: counted as a race', () => {
+  it('a directory swapped for a symlink to / after listing is not entered: counted as a race', async () => {
     tree = new ScratchTree();
     tree.dir('a').dir('b', 'inner');
     const swapped: string[] = [];
-    const { report, dirs } = walk(tree.root, limits(), (path) => {
+    const { report, dirs } = await walk(tree.root, limits(), (path) => {
       // Entering the first sibling: swap the other one for a symlink to / before the walk reaches it.
       if (path.length === 1 && swapped.length === 0) {
         const other = path[0]?.toString() === 'a' ? 'b' : 'a';
@@ -104,7 +126,7 @@ describe('walkTree', () => {
 });
 
 describe('openTreeRoot', () => {
-  it('refuses a tree whose last component is a symlink, follows none below', () => {
+  it('refuses a tree whose last component is a symlink, follows none below', async () => {
     tree = new ScratchTree();
     tree.dir('home', 'real').symlink('/', 'home', 'builds');
     expect(openTreeRoot(tree.root, '/home/builds')).toEqual({ problem: 'symlink', detail: 'symlink' });

@@ -88,6 +88,7 @@ export function runnerFacts(entries: RunnerEntry[], jobUser: string | null = 'gi
       source: 'systemd-unit',
       jobUser,
       effectiveJobUser: jobUser ?? processUser,
+      effectiveJobUserGids: [],
       runnerRunsAsRoot: processUser === 'root',
       jobsRunAsRoot: (jobUser ?? processUser) === 'root',
       workingDirectory: '/home/gitlab-runner',
