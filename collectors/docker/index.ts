@@ -98,9 +98,11 @@ async function collectDocker(ctx: CollectorContext): Promise<DockerFacts> {
     return facts;
   }
 
-  const client = new EngineClient(endpoint, settings.request_timeout_seconds * 1000, ctx.signal);
+  let client: EngineClient;
   let version: unknown;
   try {
+    // dockerode reads DOCKER_CERT_PATH's certificates when it is built: a missing file throws here.
+    client = new EngineClient(endpoint, settings.request_timeout_seconds * 1000, ctx.signal);
     version = await client.get('/version');
   } catch (error) {
     facts.unavailable = unavailableFrom(error);

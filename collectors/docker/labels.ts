@@ -5,11 +5,11 @@ const PREFIX = 'com.gitlab.gitlab-runner.';
 
 /** gitlab-runner's labels on a container or volume; null when it carries none. */
 export function runnerLabels(labels: ReadonlyMap<string, string>): RunnerJobLabels | null {
-  let any = false;
+  let labelled = false;
   const get = (name: string, max = 100): string | null => {
     const value = labels.get(PREFIX + name);
     if (value === undefined) return null;
-    any = true;
+    labelled = true;
     const clean = safeText(value.trim(), max);
     return clean === '' ? null : clean;
   };
@@ -23,6 +23,6 @@ export function runnerLabels(labels: ReadonlyMap<string, string>): RunnerJobLabe
     type: get('type', 40),
     managed: get('managed', 10) === 'true',
   };
-  if (!any) for (const name of labels.keys()) if (name.startsWith(PREFIX)) any = true;
-  return any ? facts : null;
+  if (!labelled) for (const name of labels.keys()) if (name.startsWith(PREFIX)) labelled = true;
+  return labelled ? facts : null;
 }

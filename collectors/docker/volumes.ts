@@ -1,3 +1,4 @@
+import { safeText } from '../../agent/lib/sanitize.js';
 import { labelsAt, textAt } from './json.js';
 import { runnerLabels } from './labels.js';
 import type { ContainerFacts, RunnerVolumeFacts } from './types.js';
@@ -33,7 +34,7 @@ export function parseRunnerVolumes(entries: unknown[], containers: readonly Cont
       driver: textAt(entry, 'Driver', 100),
       created: textAt(entry, 'CreatedAt', 50) || null,
       labels: job,
-      destination: destination === undefined ? null : textAt({ destination }, 'destination', 300),
+      destination: destination === undefined ? null : safeText(destination, 300),
       protectedRef: protectedLabel === undefined ? null : protectedLabel === 'true',
       projectIds: [...projectIds].sort(),
       runnerShortTokens: [...runners].sort(),

@@ -207,9 +207,23 @@ describe('docker collector faults', () => {
     }
   });
 
+  it('a DOCKER_CERT_PATH without certificates makes the engine unavailable, not the collector crash', async () => {
+    const saved = { host: process.env.DOCKER_HOST, verify: process.env.DOCKER_TLS_VERIFY, certs: process.env.DOCKER_CERT_PATH };
+    Object.assign(process.env, { DOCKER_HOST: 'tcp://127.0.0.1:1', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'rw-nocerts-')) });
+    try {
+      const facts = await dockerCollector.collect(collectorContext());
+      expect(facts).toMatchObject({ available: false, endpoint: 'tcp://127.0.0.1:1', unavailable: { reason: 'error' } });
+    } finally {
+      for (const [name, value] of [['DOCKER_HOST', saved.host], ['DOCKER_TLS_VERIFY', saved.verify], ['DOCKER_CERT_PATH', saved.certs]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('docker.enabled = false: no request at all', async () => {
     engine = await new FakeEngine(baseRoutes({})).start();
-    const facts = await dockerCollector.collect(collectorContext({ docker: { socket: engine.socketPath, enabled: false } as never }));
+    const facts = await dockerCollector.collect(collectorContext({ docker: { socket: engine.socketPath, enabled: false } }));
     expect(facts.unavailable?.reason).toBe('disabled');
     expect(engine.requests).toEqual([]);
   });
