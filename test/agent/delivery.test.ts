@@ -88,7 +88,7 @@ describe('agent delivery (real agent processes, receiver on 127.0.0.1)', () => {
   }, 180_000);
 
   it('SIGKILL at random points over 20 shipping cycles: nothing lost, duplicates only of the same ids', async () => {
-    const box = sandbox();
+    const box = sandbox().withRiskyRunner();
     const server = await receiver();
     server.delayMs = 150; // stored before the answer: a kill in between makes the agent re-send
     box.writeConfig({}, { url: server.url, ...FAST_SHIPPING, batch_max_events: 2 });
@@ -123,6 +123,11 @@ describe('agent delivery (real agent processes, receiver on 127.0.0.1)', () => {
     expect(missing).toEqual([]);
     expect(logged.size).toBeGreaterThan(5);
     expect(server.duplicates).toBeGreaterThan(0); // some kills did land between "stored" and "acknowledged"
+    // The findings stay open throughout: however the kills fell, each was opened once (after dedupe by id).
+    const opened = [...server.events.values()].filter((event) => event.event === 'finding.opened' && !String(event.event_id).startsWith('backlog-'));
+    const fingerprints = opened.map((event) => String(event.fingerprint));
+    expect(opened.length).toBeGreaterThan(0);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
     // Every copy the receiver saw beyond the first had an id it already held (counted, then dropped).
     const copies = server.requests.reduce((sum, request) => sum + (JSON.parse(request.text) as { events: unknown[] }).events.length, 0);
     expect(copies).toBe(server.events.size + server.duplicates);

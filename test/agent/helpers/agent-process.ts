@@ -27,6 +27,27 @@ export class AgentSandbox {
     this.configPath = path.join(this.dir, 'config.toml');
   }
 
+  /** A runner config the catalog finds fault with (privileged, docker.sock mounted). */
+  withRiskyRunner(): this {
+    this.host.write('/etc/gitlab-runner/config.toml', {
+      content: [
+        'concurrent = 2',
+        '[[runners]]',
+        '  name = "risky"',
+        '  url = "https://gitlab.example.com"',
+        '  token = "glrt-sandboxSANDBOXsandbox12"',
+        '  executor = "docker"',
+        '  [runners.docker]',
+        '    image = "alpine:3"',
+        '    privileged = true',
+        '    volumes = ["/var/run/docker.sock:/var/run/docker.sock"]',
+        '',
+      ].join('\n'),
+      mode: 0o600,
+    });
+    return this;
+  }
+
   /** Writes the config: a scan of the synthetic host that touches nothing real, plus `extra` TOML for [agent]/[agent.ship]. */
   writeConfig(agent: Record<string, string | number | boolean>, ship: Record<string, string | number | boolean> = {}): void {
     const toml = (values: Record<string, string | number | boolean>): string =>
@@ -41,7 +62,7 @@ export class AgentSandbox {
         '[network]',
         'metadata_probes = "never"',
         '[docker]',
-        'enabled = false',
+        // Enabled, but at a socket that does not exist: the collector reports no engine at once.
         `socket = ${JSON.stringify(path.join(this.dir, 'no-docker.sock'))}`,
         '[agent]',
         toml({ schedule: '*/1 * * * * *', splay_seconds: 0, ...agent }),
