@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -42,6 +43,33 @@ afterEach(async () => {
   engine = undefined;
 });
 
+/**
+ * Runs the collector as an unprivileged user: in this process when it is not root, else the
+ * compiled collector (npm test builds dist/ first) in a child running as nobody, since root
+ * connects to any socket whatever its mode.
+ */
+async function collectUnprivileged(socket: string): Promise<unknown> {
+  if (process.getuid?.() !== 0) return dockerCollector.collect(collectorContext({ docker: { socket } }));
+  const dist = path.join(import.meta.dirname, '../../dist');
+  const collector = path.join(dist, 'collectors/docker/index.js');
+  if (!fs.existsSync(collector)) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this suite');
+  const script = [
+    `const { dockerCollector } = await import(${JSON.stringify(collector)});`,
+    `const { defaultConfig } = await import(${JSON.stringify(path.join(dist, 'agent/config/schema.js'))});`,
+    `const { default: pino } = await import(${JSON.stringify(path.join(import.meta.dirname, '../../node_modules/pino/pino.js'))});`,
+    'const config = defaultConfig();',
+    `config.docker.socket = ${JSON.stringify(socket)};`,
+    "const facts = await dockerCollector.collect({ root: '/nonexistent', config, deadline: Date.now() + 5000, signal: AbortSignal.timeout(5000), log: pino({ level: 'silent' }), earlier: {} });",
+    'process.stdout.write(JSON.stringify(facts));',
+  ].join('\n');
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], { uid: 65534, gid: 65534, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeout: 20_000 }, (error, out, err) =>
+      error ? reject(new Error(`${error.message}: ${err}`)) : resolve(out),
+    ),
+  );
+  return JSON.parse(stdout) as unknown;
+}
+
 async function collectFrom(routes: Record<string, FakeRoute>, docker: Record<string, number> = {}) {
   engine = await new FakeEngine(routes).start();
   const started = performance.now();
@@ -60,6 +88,16 @@ describe('docker collector faults', () => {
     // Only docker facts were collected here: the check joining runner facts reports their absence.
     const statuses = Object.fromEntries(result.checks.map((c) => [c.id, c.status]));
     expect(statuses).toEqual({ ...Object.fromEntries(dockerChecks.map((c) => [c.meta.id, 'not-applicable'])), 'docker-private-image-if-not-present': 'error' });
+  });
+
+  it('permission denied on the socket: a real EACCES, the collector running unprivileged', async () => {
+    engine = await new FakeEngine(HEALTHY_ENGINE).start();
+    // Like /var/run/docker.sock: owned by root, 0660, in a directory everyone can enter.
+    fs.chmodSync(engine.dir, 0o755);
+    fs.chmodSync(engine.socketPath, 0o660);
+    const facts = await collectUnprivileged(engine.socketPath);
+    expect(facts).toMatchObject({ available: false, unavailable: { reason: 'denied', detail: 'permission denied on the socket' } });
+    expect(engine.requests).toEqual([]);
   });
 
   it('a socket that accepts and never answers: unavailable by the request deadline', async () => {
