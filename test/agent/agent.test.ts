@@ -65,6 +65,28 @@ const findingEvents = (lines: Line[]): string[] =>
     .map((line) => `${line.event}:${String(line.fingerprint)}`)
     .sort();
 
+describe('agent schedule', () => {
+  it('never runs two scans at once: a scan due while one runs waits, and the log says so', async () => {
+    const harness = new Harness(fixture('slow-scan-child.mjs'));
+    harness.writeConfig('* * * * * *'); // every second, while each scan takes 1.5 s
+    harness.setScan([], []);
+    const agent = harness.agent();
+    agent.start();
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await agent.stop();
+    const marks = fs
+      .readFileSync(path.join(harness.root, 'runs.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]);
+    // Strictly alternating start/end: no scan started before the previous one ended.
+    marks.forEach((mark, index) => expect(mark).toBe(index % 2 === 0 ? 'start' : 'end'));
+    expect(marks.filter((mark) => mark === 'start').length).toBeGreaterThanOrEqual(2);
+    expect(harness.lines.filter((line) => line.event === 'scan.delayed').length).toBeGreaterThan(0);
+    expect(harness.lines.filter((line) => line.event === 'scan.summary').length).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+});
+
 describe('agent differential results across restarts', () => {
   it('a restart does not re-open; a lost state dir re-sends once, flagged', async () => {
     const harness = new Harness();
