@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { judgeRunners, runnerFinding, singleUseVm, tomlList, usesDocker } from './common.js';
 import { allowsAnyImage } from './images.js';
 
 export const dockerPrivilegedServices = defineCheck({
@@ -26,11 +26,12 @@ export const dockerPrivilegedServices = defineCheck({
           const docker = at.runner.docker!;
           const allowlist = docker.allowedPrivilegedServices;
           const open = allowlist.length === 0 || allowsAnyImage(allowlist);
+          const ephemeral = singleUseVm(at.runner);
           const source = docker.servicesPrivileged === null ? 'privileged = true (services follow it)' : 'services_privileged = true';
           return runnerFinding(at, {
-            message: open ? 'service containers run privileged, whatever image a job names' : `service containers run privileged for images matching ${tomlList(allowlist)}`,
+            message: `${open ? 'service containers run privileged, whatever image a job names' : `service containers run privileged for images matching ${tomlList(allowlist)}`}${ephemeral ? ' (on single-use autoscaled VMs)' : ''}`,
             evidence: `[runners.docker] ${source}; allowed_privileged_services = ${tomlList(allowlist)}`,
-            severity: open ? 'critical' : 'medium',
+            severity: !open ? 'medium' : ephemeral ? 'high' : 'critical',
             remediation: open
               ? 'Set services_privileged = false, or allowed_privileged_services = ["docker:*-dind-rootless"] in [runners.docker].'
               : 'Keep allowed_privileged_services to rootless images only.',

@@ -1,14 +1,14 @@
 import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { RunnerEntry } from '../../collectors/runner/types.js';
-import { judgeRunners, runnerFinding, usesDocker } from './common.js';
+import { judgeRunners, runnerFinding, singleUseVm, usesDocker } from './common.js';
 
 /** How long a working copy outlives its job with this executor. */
 function reuse(runner: RunnerEntry): { severity: Severity; where: string } | null {
   if (runner.executor === 'shell' || runner.executor === 'ssh' || runner.executor === 'custom') {
     return { severity: 'high', where: `the builds directory${runner.effectiveBuildsDir ? ` ${runner.effectiveBuildsDir}` : ''} on the host` };
   }
-  if (usesDocker(runner) && !runner.docker?.disableCache) return { severity: 'medium', where: 'persistent Docker build volumes' };
+  if (usesDocker(runner) && !runner.docker?.disableCache && !singleUseVm(runner)) return { severity: 'medium', where: 'persistent Docker build volumes' };
   return null;
 }
 

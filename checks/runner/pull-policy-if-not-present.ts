@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { judgeRunners, runnerFinding, singleUseVm, tomlList, usesDocker } from './common.js';
 
 export const pullPolicyIfNotPresent = defineCheck({
   meta: {
@@ -25,12 +25,14 @@ export const pullPolicyIfNotPresent = defineCheck({
           const inPolicy = docker.effectivePullPolicies.includes('if-not-present');
           const jobsMayAsk = docker.effectiveAllowedPullPolicies.includes('if-not-present');
           if (!inPolicy && !jobsMayAsk) return [];
+          // On a VM used for one job only, no image from another project's job is in the cache.
+          const singleUse = singleUseVm(runner);
           const evidence = `[runners.docker] pull_policy = ${tomlList(docker.pullPolicy.length ? docker.pullPolicy : ['always (default)'])}; allowed_pull_policies = ${tomlList(docker.allowedPullPolicies)}`;
           return [
             runnerFinding(at, {
-              message: inPolicy ? 'pull_policy includes if-not-present: cached private images run for any project' : 'allowed_pull_policies lets jobs choose if-not-present',
+              message: `${inPolicy ? 'pull_policy includes if-not-present: cached private images run for any project' : 'allowed_pull_policies lets jobs choose if-not-present'}${singleUse ? ' (VMs are single-use, so only images baked into the VM image are cached)' : ''}`,
               evidence,
-              severity: inPolicy ? 'high' : 'medium',
+              severity: singleUse ? 'low' : inPolicy ? 'high' : 'medium',
               remediation: `${fix} in [runners.docker].`,
             }),
           ];

@@ -27,6 +27,7 @@ const CASES: [file: string, failing: string[]][] = [
   ['docker-volumes.toml', ['docker-socket-in-volumes', 'sensitive-host-path-mounts']],
   ['docker-machine-reuse.toml', ['autoscaled-vm-reuse', 'docker-privileged-build', 'docker-privileged-services', 'plaintext-secrets-in-config']],
   ['docker-autoscaler-reuse.toml', ['autoscaled-vm-reuse']],
+  ['docker-machine-single-use.toml', ['docker-privileged-build', 'docker-privileged-services', 'pull-policy-if-not-present']],
   ['ssh-no-host-key-check.toml', ['plaintext-secrets-in-config', 'ssh-host-key-checking-disabled']],
   ['kubernetes-defaults.toml', ['docker-privileged-build', 'docker-socket-in-volumes', 'pull-policy-if-not-present']],
   ['custom-pre-clone-script.toml', ['config-ineffective-keys']],
@@ -158,6 +159,12 @@ describe('what the fixtures show in detail', () => {
     expect(allowlisted.find((f) => f.checkId === 'docker-privileged-build')?.severity).toBe('medium');
     const machine = (await judgeFixture('docker-machine-reuse.toml')).result.findings;
     expect(machine.find((f) => f.checkId === 'autoscaled-vm-reuse')).toMatchObject({ severity: 'high', message: expect.stringContaining('unlimited') });
+    const singleUse = (await judgeFixture('docker-machine-single-use.toml')).result.findings;
+    expect(singleUse.map((f) => [f.checkId, f.severity]).sort()).toEqual([
+      ['docker-privileged-build', 'high'],
+      ['docker-privileged-services', 'high'],
+      ['pull-policy-if-not-present', 'low'],
+    ]);
     const volumes = (await judgeFixture('docker-volumes.toml')).result.findings;
     const mounts = volumes.filter((f) => f.checkId === 'sensitive-host-path-mounts').map((f) => [f.message.replace(/^.*: /, ''), f.severity]);
     expect(mounts).toEqual(
