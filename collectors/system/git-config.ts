@@ -56,11 +56,16 @@ export function parseGitConfig(text: string): GitConfigEntry[] {
       subsection = header[2] !== undefined ? header[2].replace(/\\(.)/g, '$1') : dot > 0 ? name.slice(dot + 1) : null;
       line = (header[3] ?? '').trim();
       if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    } else if (line.startsWith('[')) {
+      // A header git would reject: what follows must not be credited to the previous section.
+      section = '';
+      continue;
     }
     if (section === '') continue;
     // Continuation lines: a value ending in a backslash goes on.
     while (line.endsWith('\\') && index + 1 < lines.length) line = line.slice(0, -1) + (lines[++index] as string);
-    const pair = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=(.*))?$/.exec(line);
+    // Variable names are short; a runaway "name" is garbage, not a setting.
+    const pair = /^([A-Za-z][A-Za-z0-9-]{0,99})\s*(?:=(.*))?$/.exec(line);
     if (!pair) continue;
     entries.push({ section, subsection, key: (pair[1] as string).toLowerCase(), value: pair[2] === undefined ? 'true' : unquote(pair[2]), line: lineNumber });
   }

@@ -12,6 +12,8 @@ export const KEY_READ_BYTES = 8 * 1024;
 const MAX_KEY_FILE = 64 * 1024;
 /** Entries looked at in the top level of a home (keys left next to other files). */
 const HOME_TOP_ENTRIES = 512;
+/** Entries looked at under ~/.ssh: every small file there is read, so a planted flood must not turn into gigabytes of reads. */
+const SSH_DIR_ENTRIES = 2_000;
 
 function readableBy(principals: readonly Principal[], dirs: readonly FileInfo[], info: FileInfo): string[] {
   return principals.filter((p) => canRead(p, dirs, info)).map((p) => p.name);
@@ -46,7 +48,7 @@ export async function findPrivateKeys(home: TreeDir, principals: readonly Princi
   if (!ssh) return keys;
   try {
     const chain: FileInfo[] = [...ssh.dirs];
-    const report = await walkTree(ssh.handle, ssh.hostPath, { ...limits, maxDepth: Math.min(limits.maxDepth, 2) }, {
+    const report = await walkTree(ssh.handle, ssh.hostPath, { ...limits, maxEntries: Math.min(limits.maxEntries, SSH_DIR_ENTRIES), maxDepth: Math.min(limits.maxDepth, 2) }, {
       enter: ({ dir, depth }) => {
         chain.length = ssh.dirs.length - 1 + depth + 1;
         chain[ssh.dirs.length - 1 + depth] = dir.info();

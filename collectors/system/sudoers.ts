@@ -65,13 +65,14 @@ function logicalLines(text: string): { text: string; line: number }[] {
     while (current.endsWith('\\') && i + 1 < raw.length) current = current.slice(0, -1) + ' ' + (raw[++i] as string);
     const trimmed = current.trim();
     if (trimmed === '') continue;
-    if (/^#include(dir)?\s/.test(trimmed) || /^#\d/.test(trimmed)) {
+    if (/^#include(dir)?\s/.test(trimmed)) {
       out.push({ text: trimmed, line });
       continue;
     }
-    if (trimmed.startsWith('#')) continue;
-    // A '#' that starts a word (and is not a #uid) begins a comment.
-    out.push({ text: trimmed.replace(/(^|\s)#(?!\d).*$/, '').trim(), line });
+    // A line starting with '#' is a comment, unless it is a `#uid` user spec.
+    if (trimmed.startsWith('#') && !/^#\d/.test(trimmed)) continue;
+    // Further on, a '#' that starts a word (and is not a #uid) begins a comment.
+    out.push({ text: trimmed.replace(/\s#(?!\d).*$/, '').trim(), line });
   }
   return out.filter((entry) => entry.text !== '');
 }
