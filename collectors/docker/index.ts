@@ -51,7 +51,8 @@ function capped<T>(items: T[], max: number, stage: string, problems: DockerProbl
 async function collectContainers(client: EngineClient, concurrency: number, signal: AbortSignal, problems: DockerProblem[]): Promise<ContainerFacts[]> {
   let listed: unknown;
   try {
-    listed = await client.get('/containers/json', { all: 'true' });
+    // One past the cap, so a host with more containers than we keep says so.
+    listed = await client.get('/containers/json', { all: 'true', limit: String(MAX_CONTAINERS + 1) });
   } catch (error) {
     problems.push(engineProblem('containers', null, error));
     return [];
@@ -121,7 +122,8 @@ async function collectDocker(ctx: CollectorContext): Promise<DockerFacts> {
   facts.containers = await collectContainers(client, settings.concurrency, ctx.signal, facts.problems);
   try {
     const images = await client.get('/images/json');
-    facts.images = capped(Array.isArray(images) ? images : [], MAX_IMAGES, 'images', facts.problems).map(parseImage);
+    if (!Array.isArray(images)) throw new EngineError('malformed', 'the image list is not an array');
+    facts.images = capped(images, MAX_IMAGES, 'images', facts.problems).map(parseImage);
   } catch (error) {
     facts.problems.push(engineProblem('images', null, error));
   }
