@@ -42,6 +42,20 @@ describe('DirHandle', () => {
     }
   });
 
+  it('lstatIfExists: null for an absent name, the entry itself (never its target) otherwise', () => {
+    tree = new ScratchTree();
+    tree.symlink('/etc', 'etc').file('x', 'plain');
+    const dir = DirHandle.openRoot(tree.root);
+    try {
+      expect(dir.lstatIfExists('absent')).toBeNull();
+      expect(dir.lstatIfExists('etc')?.type).toBe('symlink');
+      expect(dir.lstatIfExists('plain')?.type).toBe('file');
+      expect(codeOf(() => dir.lstatIfExists('plain/x'))).toBe('not-found');
+    } finally {
+      dir.close();
+    }
+  });
+
   it('a multi-component name cannot walk through a symlinked directory', () => {
     tree = new ScratchTree();
     tree.dir('a').symlink('/etc', 'a', 'etc');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyntheticHost } from '../helpers/host.js';
-import { DOCKER_GID, JOB_UID, collect, runnerEntry, runnerFacts, runnerHost, writeAsJob } from './harness.js';
+import { DOCKER_GID, JOB_UID, collect, configWith, runnerEntry, runnerFacts, runnerHost, writeAsJob } from './harness.js';
 
 let host: SyntheticHost;
 afterEach(() => host?.cleanup());
@@ -78,6 +78,23 @@ describe('system collector: accounts, groups, sudo', () => {
     const facts = await collect(host.root);
     expect(facts.sudo.rules[0]).toMatchObject({ principals: ['%wheel'], nopasswd: true, allCommands: true });
     expect(facts.sudo.problems).toEqual(['/etc/nowhere: included but absent']);
+  });
+});
+
+describe('system collector: build dirs', () => {
+  it('walks the dirs named in system.builds_dirs too, tied to no runner', async () => {
+    host = runnerHost();
+    host.write('/srv/extra/ns/app/.git/config', '[remote "origin"]\n\turl = https://h/ns/app.git\n');
+    const facts = await collect(host.root, {}, configWith({ builds_dirs: ['/srv/extra'] }));
+    expect(facts.buildDirs.find((d) => d.path === '/srv/extra')).toMatchObject({ runners: [], exists: true, workingCopyCount: 1, problem: null });
+  });
+
+  it('a builds dir replaced by a symlink is refused and said so, never followed', async () => {
+    host = runnerHost();
+    host.mkdir('/elsewhere/ns/app/.git');
+    host.symlink('/home/gitlab-runner/builds', '/elsewhere');
+    const facts = await collect(host.root);
+    expect(facts.buildDirs.find((d) => d.path === '/home/gitlab-runner/builds')).toMatchObject({ exists: true, problem: 'cannot walk: symlink', workingCopyCount: 0 });
   });
 });
 

@@ -175,6 +175,25 @@ describe('hostile builds tree', () => {
   });
 });
 
+describe('hostile builds tree: more than the time budget allows', () => {
+  let host: SyntheticHost;
+  afterEach(() => execFileSync('rm', ['-rf', '--', host.root]));
+
+  it('a collector budget shorter than the walk: the walk stops in time and says so', async () => {
+    host = runnerHost({ base: scratchBase() });
+    execFileSync('python3', ['-c', 'import os, sys\nfor i in range(3000): os.makedirs(f"{sys.argv[1]}/s/0/g{i // 100}/p{i}/.git")', host.path(BUILDS)]);
+    const budgetMs = 1_050;
+    const started = performance.now();
+    // The walk's own deadline is the collector's minus a 1 s margin: about 50 ms here.
+    const facts = await collect(host.root, {}, configWith({}), budgetMs);
+    const elapsed = performance.now() - started;
+    const builds = facts.buildDirs.find((d) => d.path === BUILDS);
+    expect(elapsed).toBeLessThan(budgetMs);
+    expect(builds?.walk.limits).toEqual(['time']);
+    expect(builds?.workingCopyCount).toBeLessThan(3000);
+  }, 120_000);
+});
+
 describe('hostile builds tree: 200,000 entries in one directory', () => {
   let host: SyntheticHost;
   afterEach(() => execFileSync('rm', ['-rf', '--', host.root]));
