@@ -27,7 +27,7 @@ export const shellJobsAsRoot = defineCheck({
         .filter((runner) => runner.jobUser !== null && rootNames.has(runner.jobUser))
         .map((runner) => {
           const user = system.jobUsers.find((u) => u.name === runner.jobUser);
-          const how = user?.source === 'runner-user-flag' ? `--user ${runner.jobUser}` : 'no --user, and the runner process runs as root';
+          const how = user?.source === 'runner-user-flag' ? `--user ${runner.jobUser}` : `no --user, and the runner process runs as ${runner.runnerRunsAsRoot === false ? runner.jobUser : 'root'}`;
           return {
             subject: { kind: 'runner' as const, id: `${runner.configPath}#${runner.id ?? runner.name}`, label: runner.name },
             runner: runnerRef(runner),

@@ -51,6 +51,7 @@ export function runnerContexts(runner: RunnerFacts | undefined, accounts: Accoun
         configPath: config.path,
         executor: entry.executor,
         jobUser: local ? user.name : null,
+        runnerRunsAsRoot: config.execution.runnerRunsAsRoot,
         buildsDir: local ? (entry.effectiveBuildsDir ?? (home ? path.posix.join(home, 'builds') : null)) : null,
         cacheDir: local ? (entry.effectiveCacheDir ?? (home ? path.posix.join(home, 'cache') : null)) : null,
         gitStrategy: entry.gitStrategy,

@@ -31,6 +31,8 @@ export interface RunnerContext {
   executor: string | null;
   /** Account shell jobs run as (see `JobUser`), null when the executor does not run jobs on this host. */
   jobUser: string | null;
+  /** Whether the runner process itself runs as root (from its process or unit); null when unknown. */
+  runnerRunsAsRoot: boolean | null;
   /** Host path of the builds dir this runner uses on this host, or null (containers, remote executors). */
   buildsDir: string | null;
   /** Host path of the cache dir on this host, or null. */

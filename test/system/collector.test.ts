@@ -28,9 +28,9 @@ describe('system collector: accounts, groups, sudo', () => {
     host.mkdir('/srv/ci');
     const facts = await collect(host.root, { runner: runnerFacts([runnerEntry({ effectiveBuildsDir: '/srv/ci/builds', effectiveCacheDir: null }), runnerEntry({ name: 'docker-runner', executor: 'docker', effectiveBuildsDir: null })], 'ci') });
     expect(facts.jobUsers.map((u) => [u.name, u.uid, u.source, u.runners])).toEqual([['ci', 1500, 'runner-user-flag', ['shell-runner']]]);
-    expect(facts.runners.map((r) => [r.name, r.jobUser, r.buildsDir])).toEqual([
-      ['shell-runner', 'ci', '/srv/ci/builds'],
-      ['docker-runner', null, null],
+    expect(facts.runners.map((r) => [r.name, r.jobUser, r.buildsDir, r.runnerRunsAsRoot])).toEqual([
+      ['shell-runner', 'ci', '/srv/ci/builds', true],
+      ['docker-runner', null, null, true],
     ]);
   });
 

@@ -14,6 +14,7 @@ export function runner(over: Partial<RunnerContext> = {}): RunnerContext {
     configPath: '/etc/gitlab-runner/config.toml',
     executor: 'shell',
     jobUser: 'gitlab-runner',
+    runnerRunsAsRoot: true,
     buildsDir: '/home/gitlab-runner/builds',
     cacheDir: '/home/gitlab-runner/cache',
     gitStrategy: null,
