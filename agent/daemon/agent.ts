@@ -126,10 +126,11 @@ export class Agent {
     const restartNeeded = (['state_dir', 'log_file'] as const).filter((key) => next.agent[key] !== this.config.agent[key]);
     next.agent.state_dir = this.config.agent.state_dir;
     next.agent.log_file = this.config.agent.log_file;
-    const shippingWas = JSON.stringify(this.config.agent.ship);
+    const previous = this.config.agent.ship;
     this.config = next;
     this.log.level = next.agent.log_level;
-    if (JSON.stringify(next.agent.ship) !== shippingWas) await this.reopenShipping();
+    // Always re-read the endpoint files: SIGHUP is how a rotated token or certificate takes effect.
+    await this.reopenShipping(previous);
     this.schedule();
     this.record([agentEvent(this.origin, 'config.reloaded', 'config reloaded', { schedule: next.agent.schedule, restart_needed_for: restartNeeded })]);
   }
@@ -280,14 +281,15 @@ export class Agent {
     return this.shipper;
   }
 
-  private async reopenShipping(): Promise<void> {
+  private async reopenShipping(previous: WardenConfig['agent']['ship']): Promise<void> {
     const ship = this.config.agent.ship;
     const endpoint = loadEndpoint(ship);
-    if (this.shipper && endpoint) {
+    const sameSpool = previous.spool_max_bytes === ship.spool_max_bytes && previous.spool_segment_bytes === ship.spool_segment_bytes;
+    if (this.shipper && endpoint && sameSpool) {
       this.shipper.reconfigure(endpoint, shipPolicy(ship));
       return;
     }
-    // Shipping turned on or off: the spool stays on disk either way, so nothing owed is lost.
+    // Shipping turned on or off, or new spool bounds: the spool stays on disk, so nothing owed is lost.
     await this.shipper?.stop(0);
     this.spool?.close();
     this.shipper = null;

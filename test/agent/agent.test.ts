@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/daemon/agent.js';
 import type { CheckResult, Finding } from '../../agent/core/finding.js';
+import { Receiver } from './helpers/receiver.js';
 import { finding, result } from './helpers/scan-result.js';
 
 const fixture = (name: string): string => path.join(import.meta.dirname, 'fixtures', name);
@@ -153,5 +154,29 @@ describe('agent differential results across restarts', () => {
     await agent.reload();
     expect(harness.lines.find((line) => line.event === 'config.reloaded')).toMatchObject({ schedule: '*/5 * * * *' });
     await agent.stop();
+  });
+
+  it('reload re-reads the token file, so a rotated token takes effect on SIGHUP', async () => {
+    const harness = new Harness();
+    harness.setScan([finding('f1', 'c-a')], [['c-a', 'fail']]);
+    const server = await new Receiver().listen();
+    const tokenFile = path.join(harness.dir, 'token');
+    fs.writeFileSync(tokenFile, 'first-token\n');
+    const withShipping = `${fs.readFileSync(harness.configPath, 'utf8')}[agent.ship]\nurl = "${server.url}"\ntoken_file = ${JSON.stringify(tokenFile)}\ninterval_seconds = 0.1\n`;
+    fs.writeFileSync(harness.configPath, withShipping);
+    const agent = harness.agent();
+    await agent.scanOnce();
+    expect(await agent.drain(10_000)).toBe(true);
+    fs.writeFileSync(tokenFile, 'second-token\n');
+    await agent.reload();
+    harness.setScan([], [['c-a', 'pass']]);
+    await agent.scanOnce();
+    expect(await agent.drain(10_000)).toBe(true);
+    await agent.stop();
+    await server.close();
+    const tokens = server.requests.map((request) => request.headers.authorization);
+    expect(tokens[0]).toBe('Bearer first-token');
+    expect(tokens.at(-1)).toBe('Bearer second-token');
+    expect([...server.events.values()].map((event) => event.event)).toEqual(['finding.opened', 'scan.summary', 'finding.resolved', 'scan.summary']);
   });
 });
