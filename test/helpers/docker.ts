@@ -72,10 +72,6 @@ export class TestEngine {
     return name;
   }
 
-  async removeContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).remove({ force: true });
-  }
-
   /** Removes every container, then every volume, of this run (and nothing else). */
   async cleanup(): Promise<void> {
     const filters = JSON.stringify({ label: [`${TEST_RUN_LABEL}=${this.runId}`] });
