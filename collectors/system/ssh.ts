@@ -40,7 +40,8 @@ export async function findPrivateKeys(home: TreeDir, principals: readonly Princi
   const { entries, truncated } = home.handle.list(HOME_TOP_ENTRIES);
   if (truncated) errors.push(safeText(`${home.hostPath}: more than ${HOME_TOP_ENTRIES} entries, only the first were checked for keys`, 300));
   for (const entry of entries) {
-    if (entry.type !== 'file') continue;
+    // 'other': the filesystem did not say (no d_type); keyFacts asks lstat.
+    if (entry.type !== 'file' && entry.type !== 'other') continue;
     const key = keyFacts(home.handle, home.dirs, entry.name, printableBytes(Buffer.from(`${home.hostPath}/${printableBytes(entry.name)}`), 300), principals);
     if (key) keys.push(key);
   }
