@@ -198,6 +198,26 @@ describe('docker collector faults', () => {
     expect(privileged?.message.length).toBeLessThanOrEqual(400);
   });
 
+  it('inspects at the configured concurrency, never more', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => i.toString(16).padStart(64, '0'));
+    let inFlight = 0;
+    let peak = 0;
+    const slowInspect: FakeRoute = (request, response) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      const id = /\/containers\/([0-9a-f]{64})\/json/.exec(request.url ?? '')?.[1] ?? '';
+      setTimeout(() => {
+        inFlight--;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(inspect(id, `c-${id.slice(-2)}`)));
+      }, 15);
+    };
+    engine = await new FakeEngine({ ...baseRoutes({}), '/containers/json': json(ids.map((Id) => ({ Id, Names: [`/c-${Id.slice(-2)}`] }))) }, slowInspect).start();
+    const facts = await dockerCollector.collect(collectorContext({ docker: { socket: engine.socketPath, concurrency: 3 } }));
+    expect(facts.containers).toHaveLength(40);
+    expect(peak).toBe(3);
+    expect(engine.requests.filter((r) => r.startsWith('/containers/json'))).toEqual([`/containers/json?all=true&limit=5001`]);
+  });
+
   it('refuses a response larger than the cap', async () => {
     engine = await new FakeEngine({ '/images/json': json(Array.from({ length: 2000 }, (_, i) => ({ Id: `sha256:${i}`, RepoTags: [`x/y:${i}`] }))) }).start();
     const client = new EngineClient(resolveEndpoint(engine.socketPath, {}), 1000, new AbortController().signal, 4096);

@@ -101,7 +101,7 @@ export type FakeRoute = (request: http.IncomingMessage, response: http.ServerRes
 
 /**
  * A fake Engine API on a unix socket in a temp dir: routes by path (query stripped, API version
- * prefix removed). Unrouted paths answer 404 like the engine.
+ * prefix removed), then `fallback` when given; other paths answer 404 like the engine.
  */
 export class FakeEngine {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-fake-engine-'));
@@ -109,11 +109,14 @@ export class FakeEngine {
   readonly requests: string[] = [];
   private readonly server: http.Server;
 
-  constructor(private readonly routes: Record<string, FakeRoute>) {
+  constructor(
+    private readonly routes: Record<string, FakeRoute>,
+    private readonly fallback?: FakeRoute,
+  ) {
     this.server = http.createServer((request, response) => {
       const url = (request.url ?? '/').replace(/^\/v\d+\.\d+/, '');
       this.requests.push(url);
-      const route = this.routes[url.split('?')[0] ?? '/'];
+      const route = this.routes[url.split('?')[0] ?? '/'] ?? this.fallback;
       if (route) return route(request, response);
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `no such path ${url}` }));
     });
