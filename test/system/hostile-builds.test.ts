@@ -175,6 +175,31 @@ describe('hostile builds tree', () => {
   });
 });
 
+describe.runIf(process.getuid?.() === 0)('hostile device nodes (root only: mknod)', () => {
+  let host: SyntheticHost;
+  afterEach(() => execFileSync('rm', ['-rf', '--', host.root]));
+
+  it('a /dev/zero named .git/config or id_ed25519 is never opened', async () => {
+    host = runnerHost({ base: scratchBase() });
+    project(host, ['s', '0', 'g', 'dev'], null);
+    execFileSync('mknod', [host.path(`${BUILDS}/s/0/g/dev/.git/config`), 'c', '1', '5']);
+    fs.mkdirSync(host.path('/home/gitlab-runner/.ssh'));
+    execFileSync('mknod', [host.path('/home/gitlab-runner/.ssh/id_ed25519'), 'c', '1', '5']);
+    execFileSync('mknod', [host.path('/home/gitlab-runner/.gitconfig'), 'c', '1', '5']);
+    const recorder = recordOpens();
+    let facts: SystemFacts;
+    try {
+      facts = await collect(host.root, {}, configWith({}), 10_000);
+    } finally {
+      recorder.restore();
+    }
+    const dev = facts.buildDirs.find((d) => d.path === BUILDS)?.workingCopies.find((c) => c.path.endsWith('/dev'));
+    expect(dev?.configProblem).toBe('.git/config is a char: not opened');
+    expect(facts.ssh.privateKeys).toEqual([]);
+    expect(recorder.opened.filter((p) => p.endsWith('/g/dev/.git/config') || p.endsWith('id_ed25519') || p.endsWith('.gitconfig'))).toEqual([]);
+  });
+});
+
 describe('hostile builds tree: more than the time budget allows', () => {
   let host: SyntheticHost;
   afterEach(() => execFileSync('rm', ['-rf', '--', host.root]));
