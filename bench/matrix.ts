@@ -19,6 +19,8 @@ export interface Matrix {
   name: 'full' | 'quick';
   /** Measured runs per size (after one warm-up run). */
   runs: number;
+  /** Scan cycles for the agent soak. */
+  soakScans: number;
   sizes: Size[];
   /** Index of the issue's target size (50 containers, 1,000 images, 20,000 projects). */
   target: number;
@@ -32,7 +34,7 @@ export interface Matrix {
  * Built so the engine only changes between consecutive sizes in one direction at a time,
  * and every dimension has two consecutive spans at a fixed base (to see whether the marginal cost grows).
  */
-function matrixOf(name: Matrix['name'], runs: number, n: [number, number, number], m: [number, number, number], p: [number, number, number], f: number): Matrix {
+function matrixOf(name: Matrix['name'], runs: number, soakScans: number, n: [number, number, number], m: [number, number, number], p: [number, number, number], f: number): Matrix {
   const sizes: Size[] = [
     { containers: n[0], images: m[0], projects: p[0], filesPerCopy: 1 }, // 0
     { containers: n[0], images: m[0], projects: p[0], filesPerCopy: f }, // 1
@@ -47,6 +49,7 @@ function matrixOf(name: Matrix['name'], runs: number, n: [number, number, number
   return {
     name,
     runs,
+    soakScans,
     sizes,
     target: 8,
     targetManyContainers: 7,
@@ -64,10 +67,10 @@ function matrixOf(name: Matrix['name'], runs: number, n: [number, number, number
 }
 
 /** The issue's sizes (N 10/50/200, M 100/1,000, P 1,000/20,000) plus a middle point for M and P. */
-export const FULL_MATRIX = matrixOf('full', 5, [10, 50, 200], [100, 400, 1000], [1000, 5000, 20_000], 200);
+export const FULL_MATRIX = matrixOf('full', 5, 100, [10, 50, 200], [100, 400, 1000], [1000, 5000, 20_000], 200);
 
 /** A smoke-sized matrix: same shape, a fraction of the load, three runs. */
-export const QUICK_MATRIX = matrixOf('quick', 3, [3, 10, 30], [20, 50, 200], [200, 500, 2000], 50);
+export const QUICK_MATRIX = matrixOf('quick', 3, 10, [3, 10, 30], [20, 50, 200], [200, 500, 2000], 50);
 
 export function sizeLabel(size: Size): string {
   return `N${size.containers} M${size.images} P${size.projects}${size.filesPerCopy > 1 ? ` F${size.filesPerCopy}` : ''}`;

@@ -4,7 +4,7 @@
  * measures whole `runner-warden scan` processes on it. Not part of the test command.
  *
  * Options: --quick (small matrix), --out FILE (default bench/results/latest.json),
- *          --cli FILE (default dist/agent/cli/main.js), --socket PATH (default /var/run/docker.sock).
+ *          --build DIR (tree whose dist/ is measured; default this repo), --socket PATH (default /var/run/docker.sock).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,9 @@ import { buildLoadedHost, KEY_COUNT, type LoadedHost } from './host.js';
 import { describeMachine, loadAverage } from './machine.js';
 import { FULL_MATRIX, QUICK_MATRIX, sizeLabel, type Matrix, type Size } from './matrix.js';
 import { ensureTimeBinary, measureScan, measureStartup, type ScanSample } from './measure.js';
-import { renderReport, spanResult, verdicts, type FloorResult, type SizeResult } from './report.js';
+import { renderReport } from './report.js';
+import { spanResult, verdicts, type FloorResult, type SizeResult } from './results.js';
+import { snapshotBuild } from './snapshot.js';
 import { runSoak } from './soak.js';
 import { benchKeys } from './ssh-keys.js';
 import { medianOf } from './stats.js';
@@ -27,19 +29,20 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 interface Options {
   matrix: Matrix;
   out: string;
-  cli: string;
+  /** Built tree to measure (holds dist/); a snapshot of it is what runs. */
+  build: string;
   socket: string;
 }
 
 function options(): Options {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, out: { type: 'string' }, cli: { type: 'string' }, socket: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, out: { type: 'string' }, build: { type: 'string' }, socket: { type: 'string' } },
     strict: true,
   });
   return {
     matrix: values.quick ? QUICK_MATRIX : FULL_MATRIX,
     out: path.resolve(values.out ?? path.join(REPO_ROOT, 'bench/results/latest.json')),
-    cli: path.resolve(values.cli ?? path.join(REPO_ROOT, 'dist/agent/cli/main.js')),
+    build: path.resolve(values.build ?? REPO_ROOT),
     socket: values.socket ?? '/var/run/docker.sock',
   };
 }
@@ -87,32 +90,41 @@ function problems(samples: readonly ScanSample[]): Record<string, string> {
   return found;
 }
 
-async function measureSize(size: Size, engine: BenchEngine, hosts: Hosts, opts: Options): Promise<SizeResult> {
+/** What one bench run works with: a snapshot of the build, the engine, the hosts. */
+interface Bench {
+  matrix: Matrix;
+  /** main.js of the snapshot. */
+  cli: string;
+  engine: BenchEngine;
+  hosts: Hosts;
+}
+
+async function measureSize(size: Size, bench: Bench): Promise<SizeResult> {
   const label = sizeLabel(size);
   const prepared = performance.now();
-  await engine.setContainers(size.containers);
-  await engine.growTags(size.images);
-  const host = hosts.get(size);
-  const counts = await engine.counts();
+  await bench.engine.setContainers(size.containers);
+  await bench.engine.growTags(size.images);
+  const host = bench.hosts.get(size);
+  const counts = await bench.engine.counts();
   log(`${label}: engine has ${counts.runningContainers} running containers (${counts.benchContainers} the bench's), ${counts.imageTags} tags (${counts.benchTags} the bench's); ready in ${Math.round(performance.now() - prepared)} ms`);
-  const command = { cli: opts.cli, root: host.root, configFile: host.configFile };
+  const command = { cli: bench.cli, root: host.root, configFile: host.configFile };
   const seen = await collectCoverage(command); // also the warm-up: page cache, engine caches
   const load = loadAverage();
   const samples: ScanSample[] = [];
-  for (let run = 0; run < opts.matrix.runs; run += 1) samples.push(await measureScan(command));
+  for (let run = 0; run < bench.matrix.runs; run += 1) samples.push(await measureScan(command));
   const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, seen, loadAverage: load, median: medianOf(samples), collectorProblems: problems(samples), samples };
   log(`${label}: wall ${Math.round(result.median.wallMs)} ms, cpu ${Math.round(result.median.cpuMs)} ms, rss ${result.median.peakRssMb.toFixed(1)} MB`);
   return result;
 }
 
 /** What loading alone costs: Node itself, then Node with everything the CLI imports. */
-async function measureFloors(opts: Options): Promise<FloorResult[]> {
+async function measureFloors(bench: Bench): Promise<FloorResult[]> {
   const floors: FloorResult[] = [];
-  for (const [label, cli] of [['node -e 0', null], ['main.js --version', opts.cli]] as const) {
+  for (const [label, cli] of [['node -e 0', null], ['main.js --version', bench.cli]] as const) {
     await measureStartup(cli);
     const load = loadAverage();
     const samples: ScanSample[] = [];
-    for (let run = 0; run < opts.matrix.runs; run += 1) samples.push(await measureStartup(cli));
+    for (let run = 0; run < bench.matrix.runs; run += 1) samples.push(await measureStartup(cli));
     floors.push({ label, loadAverage: load, median: medianOf(samples), samples });
   }
   return floors;
@@ -121,9 +133,10 @@ async function measureFloors(opts: Options): Promise<FloorResult[]> {
 async function main(): Promise<void> {
   const opts = options();
   ensureTimeBinary();
-  if (!fs.existsSync(opts.cli)) throw new Error(`${opts.cli} is missing: run npm run build first`);
+  if (!fs.existsSync(path.join(opts.build, 'dist/agent/cli/main.js'))) throw new Error(`${opts.build}/dist/agent/cli/main.js is missing: run npm run build first`);
   const started = Date.now();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-'));
+  const app = snapshotBuild(opts.build, workDir);
   const engine = await BenchEngine.open(opts.socket, REPO_ROOT, newRunId());
   const cleanup = async (): Promise<void> => {
     await engine.cleanup();
@@ -136,21 +149,23 @@ async function main(): Promise<void> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const hosts = new Hosts(workDir, opts.socket);
-    const floors = await measureFloors(opts);
+    const bench: Bench = { matrix: opts.matrix, cli: path.join(app, 'dist/agent/cli/main.js'), engine, hosts: new Hosts(workDir, opts.socket) };
+    const floors = await measureFloors(bench);
     const results: SizeResult[] = [];
-    for (const size of opts.matrix.sizes) results.push(await measureSize(size, engine, hosts, opts));
-    const target = hosts.get(opts.matrix.sizes[opts.matrix.target] as Size);
-    const soak = await runSoak(REPO_ROOT, { root: target.root, configFile: target.configFile });
+    for (const size of opts.matrix.sizes) results.push(await measureSize(size, bench));
+    // The engine load is not needed for the soak (it builds its own host): free the machine first.
+    await engine.cleanup();
+    log(`agent soak (${opts.matrix.soakScans} scans), when the build has scripts/agent-soak.ts`);
+    const soak = await runSoak(app, opts.matrix.soakScans);
     const spans = opts.matrix.spans.map((span) => spanResult(results, span));
     const checks = verdicts(opts.matrix, results, spans);
-    const machine = describeMachine();
-    process.stdout.write(renderReport(machine, opts.matrix, floors, results, spans, checks));
-    if (soak) process.stdout.write(`\nAgent soak (${soak.command}):\n${soak.summary}\n`);
+    const report = { machine: describeMachine(), matrix: opts.matrix, floors, results, spans, verdicts: checks, soak };
+    process.stdout.write(renderReport('text', report));
     const durationSeconds = Math.round((Date.now() - started) / 1000);
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    const document = { date: new Date().toISOString(), durationSeconds, machine, matrix: opts.matrix, floors, results, spans, verdicts: checks, soak };
-    fs.writeFileSync(opts.out, `${JSON.stringify(document, null, 2)}\n`);
+    fs.writeFileSync(opts.out, `${JSON.stringify({ date: new Date().toISOString(), durationSeconds, ...report }, null, 2)}\n`);
+    // The same tables in Markdown, for docs/performance.md.
+    fs.writeFileSync(`${opts.out.replace(/\.json$/, '')}.md`, renderReport('markdown', report));
     log(`done in ${durationSeconds} s; figures in ${opts.out}`);
   } finally {
     await cleanup();

@@ -7,24 +7,22 @@ const run = promisify(execFile);
 
 export interface SoakResult {
   command: string;
+  /** The script's progress lines (agent RSS after 1, 10 and 100 scans). */
   summary: string;
-  /** The script's JSON output when it printed JSON. */
-  figures: unknown;
+  /** Its closing JSON line. */
+  figures: Record<string, number>;
 }
 
-/** Runs the agent helper's soak script (RSS after 1, 10, 100 scans) on the target host, when it exists. */
-export async function runSoak(repoRoot: string, host: { root: string; configFile: string }): Promise<SoakResult | null> {
-  const script = path.join(repoRoot, 'dist/scripts/agent-soak.js');
+/**
+ * Runs the agent's soak script (scripts/agent-soak.ts: scan cycles in one agent process, RSS after
+ * 1, 10 and 100 scans) when the build has it. It builds its own small host and ships to a loopback receiver.
+ */
+export async function runSoak(buildRoot: string, scans: number): Promise<SoakResult | null> {
+  const script = path.join(buildRoot, 'dist/scripts/agent-soak.js');
   if (!fs.existsSync(script)) return null;
-  const args = [script, '--root', host.root, '--config', host.configFile];
-  const env = { ...process.env };
-  delete env.DOCKER_HOST;
-  const { stdout } = await run(process.execPath, args, { env, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 });
-  let figures: unknown = null;
-  try {
-    figures = JSON.parse(stdout);
-  } catch {
-    figures = null;
-  }
-  return { command: `node ${path.relative(repoRoot, script)} ${args.slice(1).join(' ')}`, summary: stdout.trim(), figures };
+  const args = ['--expose-gc', script, '--scans', String(scans)];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 1024 * 1024, timeout: 15 * 60_000 });
+  const lines = stdout.trim().split('\n');
+  const figures = JSON.parse(lines.pop() ?? '{}') as Record<string, number>;
+  return { command: `node ${args.map((a) => (a === script ? 'dist/scripts/agent-soak.js' : a)).join(' ')}`, summary: lines.join('\n'), figures };
 }
