@@ -10,7 +10,7 @@ import { loadEndpoint, shipPolicy } from './endpoint.js';
 import { agentEvent, isShipped, type EventOrigin, type WardenEvent } from './events.js';
 import { createEventLogger, logEvent } from './logger.js';
 import { Shipper } from './shipper.js';
-import { Spool } from './spool.js';
+import { MAX_EVENT_BYTES, Spool } from './spool.js';
 import { StateDir } from './state.js';
 import { runScanChild, scanChildEntry } from './supervisor.js';
 
@@ -227,23 +227,17 @@ export class Agent {
 
   /** Spools the shipped events (one fsync), then logs every event. False when the spool refused them. */
   private record(events: WardenEvent[]): boolean {
-    const shipped = events.filter(isShipped);
     let ok = true;
-    if (this.spool && shipped.length > 0) {
+    if (this.spool) {
+      const batch: Array<{ id: string; json: string }> = [];
+      for (const event of events.filter(isShipped)) {
+        const json = redactSecrets(JSON.stringify(event));
+        // One oversized event must not wedge every later scan: it is logged, not spooled.
+        if (Buffer.byteLength(json) > MAX_EVENT_BYTES) logEvent(this.log, agentEvent(this.origin, 'spool.error', `event ${event.event} ${event.event_id} is larger than ${MAX_EVENT_BYTES} bytes; logged only`));
+        else batch.push({ id: event.event_id, json });
+      }
       try {
-        this.spool.append(
-          shipped.map((event) => ({ id: event.event_id, json: redactSecrets(JSON.stringify(event)) })),
-          (lost) => {
-            this.lostSinceStart += lost;
-            const loss = agentEvent(this.origin, 'spool.loss', `spool full: dropped the ${lost} oldest undelivered events`, {
-              lost,
-              lost_since_start: this.lostSinceStart,
-              spool_max_bytes: this.config.agent.ship.spool_max_bytes,
-            });
-            logEvent(this.log, loss);
-            return { id: loss.event_id, json: JSON.stringify(loss) };
-          },
-        );
+        if (batch.length > 0) this.spool.append(batch, (lost) => this.lossEvent(lost));
       } catch (error) {
         ok = false;
         logEvent(this.log, agentEvent(this.origin, 'spool.error', `cannot write the spool, events kept for the next scan: ${safeErrorMessage(error)}`));
@@ -252,6 +246,18 @@ export class Agent {
     for (const event of events) logEvent(this.log, event);
     if (ok) this.shipper?.kick();
     return ok;
+  }
+
+  /** The event written in place of the oldest events a full spool drops. */
+  private lossEvent(lost: number): { id: string; json: string } {
+    this.lostSinceStart += lost;
+    const loss = agentEvent(this.origin, 'spool.loss', `spool full: dropped the ${lost} oldest undelivered events`, {
+      lost,
+      lost_since_start: this.lostSinceStart,
+      spool_max_bytes: this.config.agent.ship.spool_max_bytes,
+    });
+    logEvent(this.log, loss);
+    return { id: loss.event_id, json: JSON.stringify(loss) };
   }
 
   private openShipping(): Shipper | null {
