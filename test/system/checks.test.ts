@@ -194,6 +194,7 @@ table(systemScanIncomplete, [
   { name: 'a complete walk passes', system: quietSystem(), expect: 'pass' },
   { name: 'a walk cut at its entry limit: medium', system: quietSystem({ buildDirs: [buildDir({ walk: { ...buildDir().walk, limits: ['entries'], truncatedAt: ['/home/gitlab-runner/builds/junk'] } })] }), expect: ['medium'], says: 'entries limit' },
   { name: 'a builds dir that is a symlink: high', system: quietSystem({ buildDirs: [buildDir({ problem: 'cannot walk: symlink' })] }), expect: ['high'] },
+  { name: 'a file that could not be read safely: low', system: quietSystem({ errors: ['/etc/passwd: not-regular (fifo)'] }), expect: ['low'], says: 'could not be read safely' },
 ]);
 
 describe('system checks through the engine', () => {
