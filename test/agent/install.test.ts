@@ -142,4 +142,12 @@ describe('install.sh', () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain('build first (npm ci && npm run build)');
   });
+
+  it.runIf(!fs.existsSync('/run/systemd/system'))('says so and goes on when systemd is not PID 1 (dry run on the real root)', () => {
+    const result = install(['--source', sourceTree(), '--dry-run']);
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toContain('systemd is not running as PID 1 here: the unit is installed and enabled for the next boot, but not started.');
+    expect(result.out).toContain('to run the agent now: /usr/local/bin/runner-warden agent --config /etc/runner-warden/config.toml');
+    expect(result.out).not.toContain('would run: systemctl');
+  });
 });
