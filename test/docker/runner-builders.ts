@@ -88,7 +88,7 @@ export function runnerFacts(runners: RunnerEntry[]): RunnerFacts {
     directory: null,
     sizeBytes: 100,
     status: 'ok',
-    execution: { source: 'none', jobUser: null, effectiveJobUser: null, runnerRunsAsRoot: null, jobsRunAsRoot: null, workingDirectory: null },
+    execution: { source: 'none', jobUser: null, effectiveJobUser: null, effectiveJobUserGids: [], runnerRunsAsRoot: null, jobsRunAsRoot: null, workingDirectory: null },
     concurrent: 4,
     listenAddress: null,
     sessionServerListenAddress: null,
