@@ -90,9 +90,13 @@ function mapErrno(error: unknown, hostPath: string): SafeFsError {
  * resolve the components before it by path (following symlinks), and '..' would leave the directory.
  */
 function childPath(dirFd: number, name: string | Buffer): string | Buffer {
-  const bytes = typeof name === 'string' ? Buffer.from(name) : name;
-  if (bytes.length === 0 || bytes.includes(0x2f) || bytes.includes(0) || (bytes.length === 2 && bytes[0] === 0x2e && bytes[1] === 0x2e)) {
-    throw new SafeFsError('not-found', `<invalid name ${JSON.stringify(bytes.toString('latin1').slice(0, 40))}>`, 'not a single path component');
+  const invalid =
+    typeof name === 'string'
+      ? name === '' || name === '..' || name.includes('/') || name.includes('\0')
+      : name.length === 0 || name.includes(0x2f) || name.includes(0) || (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
+  if (invalid) {
+    const shown = typeof name === 'string' ? name : name.toString('latin1');
+    throw new SafeFsError('not-found', `<invalid name ${JSON.stringify(shown.slice(0, 40))}>`, 'not a single path component');
   }
   const prefix = `/proc/self/fd/${dirFd}/`;
   return typeof name === 'string' ? prefix + name : Buffer.concat([Buffer.from(prefix), name]);

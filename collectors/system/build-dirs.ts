@@ -117,6 +117,13 @@ function projectKey(parts: readonly Buffer[], kind: BuildDirFacts['kind']): stri
 interface FoundCopy {
   parts: Buffer[];
   reading: GitDirReading;
+  /** Joined path bytes, built on first use (sorting ties), once. */
+  joined?: Buffer;
+}
+
+function joinedOf(copy: FoundCopy): Buffer {
+  copy.joined ??= joinParts(copy.parts);
+  return copy.joined;
 }
 
 function inspect(dir: DirHandle, git: FileInfo, parts: Buffer[]): FoundCopy {
@@ -126,8 +133,9 @@ function inspect(dir: DirHandle, git: FileInfo, parts: Buffer[]): FoundCopy {
   return { parts, reading };
 }
 
-function toWorkingCopy({ parts, reading }: FoundCopy, rootPath: string, kind: BuildDirFacts['kind']): WorkingCopy {
-  const pathBytes = Buffer.concat([Buffer.from(rootPath.endsWith('/') ? rootPath : `${rootPath}/`), joinParts(parts)]);
+function toWorkingCopy(copy: FoundCopy, rootPath: string, kind: BuildDirFacts['kind']): WorkingCopy {
+  const { parts, reading } = copy;
+  const pathBytes = Buffer.concat([Buffer.from(rootPath.endsWith('/') ? rootPath : `${rootPath}/`), joinedOf(copy)]);
   return {
     path: walkPathDisplay(rootPath, parts),
     pathB64: pathBytes.toString('base64'),
@@ -149,7 +157,7 @@ function emptyWalk(root: string): WalkReport {
 function byConcern(a: FoundCopy, b: FoundCopy): number {
   const x = a.reading;
   const y = b.reading;
-  return y.credentials.length - x.credentials.length || Number(y.submodules) - Number(x.submodules) || x.mtimeMs - y.mtimeMs || Buffer.compare(joinParts(a.parts), joinParts(b.parts));
+  return y.credentials.length - x.credentials.length || Number(y.submodules) - Number(x.submodules) || x.mtimeMs - y.mtimeMs || Buffer.compare(joinedOf(a), joinedOf(b));
 }
 
 /** Walks one builds or cache dir within `limits`. */
