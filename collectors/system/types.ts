@@ -45,18 +45,23 @@ export interface RunnerContext {
 
 /** One account from /etc/passwd that matters here (job users, root, owners of scanned homes). */
 export interface UserEntry {
+  /** Login name. */
   name: string;
+  /** User id. */
   uid: number;
   /** Primary group id. */
   gid: number;
   /** Home directory (host path). */
   home: string;
+  /** Login shell. */
   shell: string;
 }
 
 /** One group from /etc/group. */
 export interface GroupEntry {
+  /** Group name. */
   name: string;
+  /** Group id. */
   gid: number;
   /** Supplementary members listed in /etc/group (not the users whose primary gid this is). */
   members: string[];
@@ -64,11 +69,15 @@ export interface GroupEntry {
 
 /** An account whose shell jobs run on this host. */
 export interface JobUser {
+  /** Account name (sanitised). */
   name: string;
   /** Null when the account is not in /etc/passwd (the runner could not start shell jobs as it). */
   uid: number | null;
+  /** Primary group id; null when the account is not in /etc/passwd. */
   gid: number | null;
+  /** Home directory; null when the account is not in /etc/passwd. */
   home: string | null;
+  /** How this account was found to be a job user. */
   source: JobUserSource;
   /** Names of the shell-executor runners whose jobs run as this account (empty: no shell runner, the account only hosts the runner). */
   runners: string[];
@@ -80,6 +89,7 @@ export interface JobUser {
 
 /** How an account reaches the docker group. */
 export interface DockerGroupMember {
+  /** Account name. */
   user: string;
   /** 'primary': the account's gid is the group's; 'supplementary': listed in /etc/group. */
   via: 'primary' | 'supplementary';
@@ -89,9 +99,11 @@ export interface DockerGroupMember {
 export interface DockerGroupFacts {
   /** Group name (`docker`, or the socket's group when it differs). */
   name: string;
+  /** Group id. */
   gid: number;
   /** Why this group matters: named `docker`, or owns the daemon socket with group rw. */
   reason: 'named-docker' | 'owns-socket';
+  /** Accounts in the group, by primary gid or by the member list. */
   members: DockerGroupMember[];
 }
 
@@ -117,6 +129,7 @@ export interface SudoRule {
 export interface SudoFacts {
   /** Sudoers files read, in order (main file, then includes). */
   files: string[];
+  /** Rules in the order sudo reads them. */
   rules: SudoRule[];
   /** Problems reading includes (missing file, symlink refused, include depth), sanitised. */
   problems: string[];
@@ -127,7 +140,9 @@ export type PrivateKeyFormat = 'openssh' | 'pem-rsa' | 'pem-ec' | 'pem-dsa' | 'p
 
 /** A private key found on disk. The key material is never kept: only its public fingerprint. */
 export interface PrivateKeyFacts {
+  /** Host path of the key file (sanitised). */
   path: string;
+  /** Format, from the header. */
   format: PrivateKeyFormat;
   /** Key algorithm (`ssh-ed25519`, `ssh-rsa`, `ecdsa-sha2-nistp256`, ...) when derivable, else null. */
   keyType: string | null;
@@ -135,7 +150,9 @@ export interface PrivateKeyFacts {
   encrypted: boolean;
   /** OpenSSH public key fingerprint (`SHA256:...`, as `ssh-keygen -l` prints), null when not derivable. */
   publicFingerprint: string | null;
+  /** Owner uid of the file. */
   owner: number;
+  /** Permission bits (mode & 0o7777). */
   mode: number;
   /** Job users that can read the file (every directory on the way searchable, the file readable). */
   readableBy: string[];
@@ -143,6 +160,7 @@ export interface PrivateKeyFacts {
 
 /** An authorized_keys file: who can log in as that account. */
 export interface AuthorizedKeysFacts {
+  /** Host path of the file. */
   path: string;
   /** Account whose home holds it. */
   user: string;
@@ -150,7 +168,9 @@ export interface AuthorizedKeysFacts {
   keys: number;
   /** Lines restricted by `from=`, `command=` or `restrict`. */
   restricted: number;
+  /** Owner uid of the file. */
   owner: number;
+  /** Permission bits. */
   mode: number;
   /** Job users that can write the file (or create it: the directory is writable), i.e. plant a login key. */
   writableBy: string[];
@@ -158,6 +178,7 @@ export interface AuthorizedKeysFacts {
 
 /** First-wins values of sshd_config (Include files followed). */
 export interface SshdFacts {
+  /** Host path of the main config file. */
   path: string;
   /** PermitRootLogin as configured, lowercased; null when unset (OpenSSH default: prohibit-password). */
   permitRootLogin: string | null;
@@ -168,7 +189,9 @@ export interface SshdFacts {
 export interface SshFacts {
   /** Homes searched for keys (job users', root's, and other homes a job user can enter). */
   homesSearched: string[];
+  /** Private keys found in the searched homes. */
   privateKeys: PrivateKeyFacts[];
+  /** authorized_keys files found in the searched homes. */
   authorizedKeys: AuthorizedKeysFacts[];
   /** Null when there is no /etc/ssh/sshd_config. */
   sshd: SshdFacts | null;
@@ -179,13 +202,19 @@ export type CredentialKind = 'docker-config' | 'git-credentials' | 'netrc' | 'aw
 
 /** A credential file found in a job user's home: presence and fingerprint only. */
 export interface CredentialFileFacts {
+  /** Host path of the file (sanitised). */
   path: string;
+  /** What kind of credential file it is (by its path). */
   kind: CredentialKind;
   /** Job user whose home holds it. */
   user: string;
+  /** Owner uid of the file. */
   owner: number;
+  /** Permission bits. */
   mode: number;
+  /** Size in bytes. */
   size: number;
+  /** Last modification (epoch ms): a recent one often means a job wrote it. */
   mtimeMs: number;
   /** True when the file holds credentials inline (not only a helper name such as docker `credsStore`). */
   hasSecrets: boolean;
@@ -199,13 +228,17 @@ export interface CredentialFileFacts {
 
 /** A shell startup file of a job user: runs at the start (or end) of every later shell job. */
 export interface StartupFileFacts {
+  /** Host path of the file (sanitised). */
   path: string;
   /** Job user whose home holds it. */
   user: string;
   /** False when absent (it matters only if the job user can create it: see `writableBy`). */
   exists: boolean;
+  /** Owner uid; null when absent. */
   owner: number | null;
+  /** Permission bits; null when absent. */
   mode: number | null;
+  /** Last modification (epoch ms); null when absent. */
   mtimeMs: number | null;
   /** Job users that can change it: write the file, or create/replace it in a writable home. */
   writableBy: string[];
@@ -221,17 +254,23 @@ export interface GitConfigSetting {
   risk: 'plaintext-credentials' | 'url-rewrite' | 'hooks-path' | 'tls-verify-off' | 'runs-command' | 'include' | 'safe-directory-any';
   /** Fingerprint of credentials embedded in the value (an insteadOf URL with a token), else null. */
   credentialFingerprint: string | null;
+  /** 1-based line in the file. */
   line: number;
 }
 
 /** One git config file (system or a job user's global). */
 export interface GitConfigFacts {
+  /** Host path of the file. */
   path: string;
+  /** `system` for /etc/gitconfig, `global` for a job user's ~/.gitconfig or ~/.config/git/config. */
   scope: 'system' | 'global';
   /** Job user for global files; null for /etc/gitconfig. */
   user: string | null;
+  /** Owner uid of the file. */
   owner: number;
+  /** Permission bits. */
   mode: number;
+  /** Settings that change what git does in every later job (harmless ones are not kept). */
   settings: GitConfigSetting[];
   /** Job users that can change the file. */
   writableBy: string[];
@@ -276,6 +315,7 @@ export interface BuildDirFacts {
   path: string;
   /** Runners that use it (empty for a dir named only in runner-warden's config). */
   runners: string[];
+  /** Builds dir (working copies) or cache dir (cache archives, sometimes copies). */
   kind: 'builds' | 'cache';
   /** False when the directory does not exist. */
   exists: boolean;
@@ -295,6 +335,7 @@ export interface BuildDirFacts {
   indexBytesTotal: number;
   /** Up to a few hundred working copies, those with credentials or submodules first. */
   workingCopies: WorkingCopy[];
+  /** What the bounded walk saw and where it was cut. */
   walk: WalkReport;
 }
 
@@ -309,11 +350,17 @@ export interface SystemFacts {
   groups: GroupEntry[];
   /** Docker-capable groups and who is in them; empty when there is none. */
   dockerGroups: DockerGroupFacts[];
+  /** Sudo rules from /etc/sudoers and its includes. */
   sudo: SudoFacts;
+  /** SSH keys, authorized_keys and sshd settings. */
   ssh: SshFacts;
+  /** Credential files in job users' homes. */
   credentialFiles: CredentialFileFacts[];
+  /** Shell startup files of job users who run shell jobs (present or creatable). */
   startupFiles: StartupFileFacts[];
+  /** /etc/gitconfig and job users' global git config. */
   gitConfigs: GitConfigFacts[];
+  /** Each builds and cache dir of the runners (and of runner-warden's config). */
   buildDirs: BuildDirFacts[];
   /** Partial trouble (a file refused, a walk cut), sanitised: the rest is still judged. */
   errors: string[];
