@@ -356,7 +356,7 @@ export interface SystemFacts {
   ssh: SshFacts;
   /** Credential files in job users' homes. */
   credentialFiles: CredentialFileFacts[];
-  /** Shell startup files of job users who run shell jobs (present or creatable). */
+  /** Shell startup files in job users' homes (present or creatable); the check judges those of shell-job users. */
   startupFiles: StartupFileFacts[];
   /** /etc/gitconfig and job users' global git config. */
   gitConfigs: GitConfigFacts[];
