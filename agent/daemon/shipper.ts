@@ -74,8 +74,6 @@ export class Shipper {
   private lastFailed = false;
   private nextDelay = 0;
   private batchLimit: number;
-  /** Requests made (for tests and the soak figures). */
-  attempts = 0;
 
   constructor(options: { endpoint: Endpoint; policy: ShipPolicy; spool: Spool; hostId: string; report: ShipReport; random?: () => number }) {
     this.endpoint = options.endpoint;
@@ -127,7 +125,6 @@ export class Shipper {
     if (batch.length === 0) return true;
     const json = Buffer.from(batchBody(this.hostId, batch), 'utf8');
     const ids = batch.map((event) => event.id);
-    this.attempts += 1;
     const outcome = await postBatch(this.endpoint, {
       body: this.policy.gzip ? gzipSync(json) : json,
       gzip: this.policy.gzip,

@@ -35,10 +35,6 @@ export class StateDir {
     return path.join(this.dir, 'spool');
   }
 
-  get scanDir(): string {
-    return path.join(this.dir, 'scan');
-  }
-
   private get stateFile(): string {
     return path.join(this.dir, 'state.json');
   }
