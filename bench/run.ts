@@ -139,8 +139,9 @@ async function main(): Promise<void> {
   const app = snapshotBuild(opts.build, workDir);
   const engine = await BenchEngine.open(opts.socket, REPO_ROOT, newRunId());
   const cleanup = async (): Promise<void> => {
-    await engine.cleanup();
     fs.rmSync(workDir, { recursive: true, force: true });
+    // A failed cleanup must not hide the run's own error; a later run removes what a dead run left.
+    await engine.cleanup().catch((error: unknown) => log(`could not remove this run's containers and tags: ${String(error)}`));
   };
   const interrupted = (signal: NodeJS.Signals): void => {
     log(`${signal}: removing this run's containers, tags and host roots`);
@@ -173,6 +174,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  // The engine is shared with the docker tests, which may stop it.
+  if (code === 'ECONNREFUSED' || code === 'ENOENT') log('the Docker engine stopped answering during the run (restarted by someone else?): run the bench again');
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
