@@ -53,11 +53,11 @@ export const dockerDangerousCapabilities = defineCheck({
         // With the host pid namespace, ptrace reaches host processes: an escape, not a nuisance.
         const hostPtrace = cap === 'SYS_PTRACE' && c.pidMode === 'host';
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with capability ${cap}: ${hostPtrace ? 'traces host processes (pid namespace shared with the host)' : danger.why}`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with capability ${cap}: ${hostPtrace ? 'traces host processes (pid namespace shared with the host)' : danger.why}`,
           evidence: `HostConfig.CapAdd contains ${cap}${hostPtrace ? ', PidMode=host' : ''}`,
           severity: hostPtrace ? 'critical' : danger.severity,
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: cap,
         });
       }

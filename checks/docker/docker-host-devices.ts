@@ -41,21 +41,21 @@ export const dockerHostDevices = defineCheck({
       for (const device of c.devices) {
         const known = DEVICE_CLASSES.find((entry) => entry.pattern.test(device.hostPath));
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with host device ${device.hostPath}: ${known?.why ?? 'direct access to host hardware'}`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with host device ${device.hostPath}: ${known?.why ?? 'direct access to host hardware'}`,
           evidence: `HostConfig.Devices: ${device.hostPath} -> ${device.containerPath} (${device.permissions})`,
           severity: known?.severity ?? 'medium',
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: `device:${device.containerPath}`,
         });
       }
       for (const rule of c.deviceCgroupRules.filter((r) => BROAD_RULE.test(r.trim()))) {
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with device cgroup rule "${rule}": every such host device node it creates is usable`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with device cgroup rule "${rule}": every such host device node it creates is usable`,
           evidence: `HostConfig.DeviceCgroupRules: ${rule}`,
           severity: 'critical',
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: `rule:${rule}`,
         });
       }

@@ -47,22 +47,22 @@ export const dockerHostNamespaces = defineCheck({
       for (const ns of NAMESPACES) {
         if (ns.value(c) !== 'host') continue;
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} in the host ${ns.namespace} namespace: it ${ns.why}`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} in the host ${ns.namespace} namespace: it ${ns.why}`,
           evidence: `HostConfig.${ns.setting}=host`,
           severity: ns.severity,
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: ns.namespace,
         });
       }
       // Without remapping every container already shares the host user namespace: nothing is lost.
       if (remapped && c.usernsMode === 'host') {
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} outside the daemon's user-namespace remapping: its root is host root`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} outside the daemon's user-namespace remapping: its root is host root`,
           evidence: 'HostConfig.UsernsMode=host with userns-remap active',
           severity: 'medium',
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: 'user',
         });
       }

@@ -30,13 +30,13 @@ export const dockerPrivilegedContainer = defineCheck({
       judgedContainers(docker)
         .filter((c) => c.privileged)
         .map((c) => ({
-          subject: containerSubject(c),
+          subject: containerSubject(c, facts.domains.runner),
           message: isJobContainer(c)
-            ? `${describeContainer(c)} ${verb(c)} privileged`
-            : `${describeContainer(c)} ${verb(c)} privileged (not created by a runner: high, not critical)`,
+            ? `${describeContainer(c, facts.domains.runner)} ${verb(c)} privileged`
+            : `${describeContainer(c, facts.domains.runner)} ${verb(c)} privileged (not created by a runner: high, not critical)`,
           evidence: `HostConfig.Privileged=true, image ${c.image}, state ${c.state}`,
           severity: isJobContainer(c) ? 'critical' : 'high',
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
         })),
     );
   },

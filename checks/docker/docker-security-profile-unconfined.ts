@@ -50,10 +50,10 @@ export const dockerSecurityProfileUnconfined = defineCheck({
       ] as const) {
         if (!evidence) continue;
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with ${profile} turned off`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with ${profile} turned off`,
           evidence: `HostConfig.SecurityOpt: ${evidence}`,
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: profile.toLowerCase(),
         });
       }

@@ -72,11 +72,11 @@ export const dockerSensitiveHostMount = defineCheck({
         if (!hit) continue;
         const mode = mount.readOnly ? 'read-only' : 'writable';
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with host path ${mount.source} mounted ${mode}: ${hit.why}`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with host path ${mount.source} mounted ${mode}: ${hit.why}`,
           evidence: `bind ${mount.source} -> ${mount.destination} (${mount.readOnly ? 'ro' : 'rw'})`,
           severity: mount.readOnly ? hit.ro : hit.rw,
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: mount.destination,
         });
       }

@@ -32,11 +32,11 @@ export const dockerSocketMounted = defineCheck({
         if (!socket) continue;
         const through = socket === mount.source ? '' : ` (through ${mount.source})`;
         findings.push({
-          subject: containerSubject(c),
-          message: `${describeContainer(c)} ${verb(c)} with the runtime socket ${socket} mounted${through}${isJobContainer(c) ? '' : ' (not created by a runner: high)'}`,
+          subject: containerSubject(c, facts.domains.runner),
+          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with the runtime socket ${socket} mounted${through}${isJobContainer(c) ? '' : ' (not created by a runner: high)'}`,
           evidence: `bind ${mount.source} -> ${mount.destination}${mount.readOnly ? ' (ro, which does not protect a socket)' : ''}`,
           severity: isJobContainer(c) ? 'critical' : 'high',
-          runner: containerRunner(c),
+          runner: containerRunner(c, facts.domains.runner),
           key: mount.destination,
         });
       }

@@ -1,5 +1,7 @@
 import type { CheckOutcome, RunnerRef, Subject } from '../../agent/core/check.js';
+import { secretFingerprint } from '../../agent/lib/fingerprint.js';
 import type { ContainerFacts, ContainerMount, DockerFacts } from '../../collectors/docker/types.js';
+import type { RunnerFacts } from '../../collectors/runner/types.js';
 
 /**
  * Shared reading of docker facts for the container checks: which containers are judged, how a
@@ -28,13 +30,33 @@ export function judgedContainers(docker: DockerFacts): ContainerFacts[] {
   return docker.containers.filter((c) => (c.running || c.job !== null) && c.id !== self);
 }
 
-/** "job 7 of project 42 on runner abcd1234", or "container web-1" for containers no runner made. */
-export function describeContainer(c: ContainerFacts): string {
+/**
+ * The config.toml runner a job container came from: its label carries the runner's short token,
+ * the runner facts carry fingerprints of each token's short forms, so they meet without either
+ * side keeping the token.
+ */
+function configuredRunner(c: ContainerFacts, runners: RunnerFacts | undefined): RunnerRef | undefined {
+  const short = c.job?.runnerShortToken;
+  if (!short || !runners) return undefined;
+  const fingerprint = secretFingerprint(short);
+  for (const config of runners.configs) {
+    const entry = config.runners.find((r) => r.token?.shortTokenFingerprints.includes(fingerprint));
+    if (entry) return { name: entry.name || `runners[${entry.index}]`, id: entry.token?.fingerprint ?? null, configPath: config.path };
+  }
+  return undefined;
+}
+
+/**
+ * "job 7 of project 42 on runner docker-1 (abcd1234)", or "container web-1" for containers no
+ * runner made. The short token is what GitLab itself prints in every job log, not a secret.
+ */
+export function describeContainer(c: ContainerFacts, runners?: RunnerFacts): string {
   const job = c.job;
   if (!job) return `container ${c.name}`;
   const what = job.jobId ? `job ${job.jobId}` : `gitlab-runner container ${c.name}`;
   const project = job.projectId ? ` of project ${job.projectId}` : '';
-  const runner = job.runnerShortToken ? ` on runner ${job.runnerShortToken}` : '';
+  const configured = configuredRunner(c, runners);
+  const runner = job.runnerShortToken ? ` on runner ${configured ? `"${configured.name}" (${job.runnerShortToken})` : job.runnerShortToken}` : '';
   return `${what}${project}${runner}`;
 }
 
@@ -43,17 +65,15 @@ export function verb(c: ContainerFacts): string {
   return c.running ? 'runs' : 'was created';
 }
 
-export function containerSubject(c: ContainerFacts): Subject {
-  return { kind: 'container', id: c.name || c.id.slice(0, 12), label: describeContainer(c) };
+export function containerSubject(c: ContainerFacts, runners?: RunnerFacts): Subject {
+  return { kind: 'container', id: c.name || c.id.slice(0, 12), label: describeContainer(c, runners) };
 }
 
-/**
- * The runner a job container belongs to. Job labels carry the runner's short token (the first
- * characters GitLab shows in its UI), not the token, so it names the runner; no fingerprint.
- */
-export function containerRunner(c: ContainerFacts): RunnerRef | undefined {
+/** The runner a job container belongs to: the config.toml entry when one matches, else its short token. */
+export function containerRunner(c: ContainerFacts, runners?: RunnerFacts): RunnerRef | undefined {
   const short = c.job?.runnerShortToken;
-  return short ? { name: `runner ${short}`, id: null } : undefined;
+  if (!short) return undefined;
+  return configuredRunner(c, runners) ?? { name: `runner ${short}`, id: null };
 }
 
 export function isJobContainer(c: ContainerFacts): boolean {

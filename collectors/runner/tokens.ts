@@ -22,6 +22,21 @@ export function tokenKind(token: string): TokenKind {
   return 'unknown';
 }
 
+// gitlab-runner's helpers.ShortenToken: known prefixes stripped, then 9 characters. Runners
+// before 16.x took the first 8 characters of the raw token; both forms appear in labels.
+const SHORT_TOKEN_PREFIXES = [/^glrt-(?:t[123]_)?|^t[123]_|^glrtr-/, /^glcbt-/, /^GR[0-9A-Fa-f]{7}/];
+
+/**
+ * Fingerprints of the short forms of a token that job containers, volumes and build paths carry
+ * (`com.gitlab.gitlab-runner.runner.id`), so other facts can be joined to this runner without
+ * keeping any part of the token.
+ */
+export function shortTokenFingerprints(token: string): string[] {
+  const value = token.trim();
+  const current = SHORT_TOKEN_PREFIXES.reduce((rest, prefix) => rest.replace(prefix, ''), value).slice(0, 9);
+  return [...new Set([current, value.slice(0, 8)])].filter((short) => short.length > 0).map((short) => secretFingerprint(short));
+}
+
 /** `token_obtained_at`/`token_expires_at` as ISO strings; the runner's zero time means "never". */
 function isoTime(value: unknown): string | null {
   const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
@@ -36,6 +51,7 @@ export function tokenFacts(token: unknown, obtainedAt: unknown, expiresAt: unkno
   return {
     kind,
     fingerprint: secret ? secretFingerprint(token.trim()) : null,
+    shortTokenFingerprints: secret ? shortTokenFingerprints(token) : [],
     envVariable: kind === 'env-reference' ? envReference(token) : null,
     obtainedAt: isoTime(obtainedAt),
     expiresAt: isoTime(expiresAt),

@@ -129,6 +129,11 @@ export interface TokenFacts {
   kind: TokenKind;
   /** `secretFingerprint(token)`; null for placeholders and env references (nothing secret to fingerprint). */
   fingerprint: string | null;
+  /**
+   * `secretFingerprint` of each short form of the token (what job container labels carry as
+   * `runner.id`): joins Docker facts to this runner. Empty when there is no secret token.
+   */
+  shortTokenFingerprints: string[];
   /** Variable name when `kind` is `env-reference`. */
   envVariable: string | null;
   /** `token_obtained_at` as an ISO string, null when absent. */

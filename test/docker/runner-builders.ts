@@ -49,7 +49,7 @@ export function runnerEntry(overrides: Partial<RunnerEntry> = {}): RunnerEntry {
     gitlabId: 7,
     url: { value: 'https://gitlab.example.com', scheme: 'https', host: 'gitlab.example.com', hasCredentials: false },
     cloneUrl: null,
-    token: { kind: 'glrt', fingerprint: 'fp1:1111111111111111', envVariable: null, obtainedAt: null, expiresAt: null },
+    token: { kind: 'glrt', fingerprint: 'fp1:1111111111111111', shortTokenFingerprints: [], envVariable: null, obtainedAt: null, expiresAt: null },
     tlsCaFile: null,
     executor: 'docker',
     shell: null,

@@ -179,7 +179,7 @@ describe('what the fixtures show in detail', () => {
 
   it('keeps env-referenced tokens as references, not secrets', async () => {
     const { runner } = await judgeFixture('loopback-listeners.toml');
-    expect(runner.configs[0]?.runners[0]?.token).toEqual({ kind: 'env-reference', fingerprint: null, envVariable: 'RUNNER_TOKEN', obtainedAt: null, expiresAt: null });
+    expect(runner.configs[0]?.runners[0]?.token).toEqual({ kind: 'env-reference', fingerprint: null, shortTokenFingerprints: [], envVariable: 'RUNNER_TOKEN', obtainedAt: null, expiresAt: null });
     expect(runner.configs[0]?.listenAddress).toBe('127.0.0.1:9252');
   });
 });

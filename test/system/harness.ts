@@ -45,7 +45,7 @@ export function runnerEntry(overrides: Partial<RunnerEntry> = {}): RunnerEntry {
     gitlabId: null,
     url: null,
     cloneUrl: null,
-    token: { kind: 'glrt', fingerprint: 'fp1:0000000000000001', envVariable: null, obtainedAt: null, expiresAt: null },
+    token: { kind: 'glrt', fingerprint: 'fp1:0000000000000001', shortTokenFingerprints: [], envVariable: null, obtainedAt: null, expiresAt: null },
     tlsCaFile: null,
     executor: 'shell',
     shell: null,
