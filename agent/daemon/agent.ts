@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
@@ -66,6 +67,8 @@ export class Agent {
   private readonly stopScan = new AbortController();
   private stopped = false;
   private lostSinceStart = 0;
+  /** Private temp dir for the scan child's result: a full state dir must not stop scans. */
+  private readonly scratchDir: string;
 
   private constructor(config: WardenConfig, options: AgentOptions) {
     this.config = config;
@@ -77,6 +80,7 @@ export class Agent {
       ...(options.logStream ? { stream: options.logStream } : {}),
     });
     this.state = new StateDir(config.agent.state_dir);
+    this.scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-warden-scan-'));
     this.origin = { host: os.hostname(), hostId: this.state.hostId() };
     this.diff = this.state.loadDiff();
     this.openShipping();
@@ -146,6 +150,7 @@ export class Agent {
     await this.scanning?.catch(() => undefined);
     await this.shipper?.stop(STOP_GRACE_MS);
     this.spool?.close();
+    fs.rmSync(this.scratchDir, { recursive: true, force: true });
   }
 
   private schedule(): void {
@@ -186,12 +191,22 @@ export class Agent {
     });
   }
 
+  /** One scan cycle; whatever goes wrong in it (a full disk, say) is reported, never fatal to the agent. */
   private async runCycle(): Promise<ScanCycleResult> {
+    try {
+      return await this.scanCycle();
+    } catch (error) {
+      this.record([agentEvent(this.origin, 'scan.failed', `scan cycle failed, retried at the next scan: ${safeErrorMessage(error)}`, { reason: 'agent' })]);
+      return { ok: false, events: 1, childPeakRssMb: 0 };
+    }
+  }
+
+  private async scanCycle(): Promise<ScanCycleResult> {
     const agent = this.config.agent;
     const outcome = await runScanChild({
       entry: this.options.childEntry ?? scanChildEntry(),
       config: this.config,
-      outFile: path.join(this.state.dir, 'scan-result.json'),
+      outFile: path.join(this.scratchDir, 'scan-result.json'),
       timeoutMs: agent.scan_timeout_seconds * 1000,
       memoryMaxMb: agent.scan_memory_max_mb,
       heapMaxMb: agent.scan_heap_max_mb,
@@ -240,7 +255,7 @@ export class Agent {
         if (batch.length > 0) this.spool.append(batch, (lost) => this.lossEvent(lost));
       } catch (error) {
         ok = false;
-        logEvent(this.log, agentEvent(this.origin, 'spool.error', `cannot write the spool, events kept for the next scan: ${safeErrorMessage(error)}`));
+        logEvent(this.log, agentEvent(this.origin, 'spool.error', `cannot write the spool (${safeErrorMessage(error)}): a scan's changes are sent again after the next scan, other events are in the log only`));
       }
     }
     for (const event of events) logEvent(this.log, event);

@@ -58,9 +58,21 @@ export function postBatch(endpoint: Endpoint, options: PostOptions): Promise<Pos
   };
   if (options.gzip) headers['content-encoding'] = 'gzip';
   if (endpoint.token !== null) headers.authorization = `Bearer ${endpoint.token}`;
-  const signals = [AbortSignal.timeout(options.timeoutMs)];
-  if (options.signal) signals.push(options.signal);
-  const signal = AbortSignal.any(signals);
+  // A plain timer and controller, held until the request settles. (AbortSignal.any over
+  // AbortSignal.timeout was seen never to fire in the long-running agent: a hung request stayed
+  // open far past its deadline, most likely because the timeout signal had been collected.)
+  const controller = new AbortController();
+  let timedOut = false;
+  let onDeadline = (): void => undefined;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+    onDeadline();
+  }, options.timeoutMs);
+  const onStop = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  if (options.signal?.aborted) controller.abort();
+  const signal = controller.signal;
   const secure = endpoint.url.protocol === 'https:';
   const requestOptions: https.RequestOptions = { method: 'POST', headers, signal, agent: false };
   if (secure) {
@@ -75,8 +87,12 @@ export function postBatch(endpoint: Endpoint, options: PostOptions): Promise<Pos
     const finish = (outcome: PostOutcome): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
+      options.signal?.removeEventListener('abort', onStop);
       resolve(outcome);
     };
+    // Settle at the deadline even if the aborted socket emits nothing more.
+    onDeadline = () => finish({ kind: 'retry', status: null, reason: `no answer within ${options.timeoutMs} ms` });
     const request = (secure ? https : http).request(endpoint.url, requestOptions, (response) => {
       const status = response.statusCode ?? 0;
       const chunks: Buffer[] = [];
@@ -90,7 +106,7 @@ export function postBatch(endpoint: Endpoint, options: PostOptions): Promise<Pos
         }
         chunks.push(chunk);
       });
-      response.on('error', () => finish({ kind: 'retry', status, reason: signal.aborted ? 'deadline passed while reading the answer' : 'answer cut off' }));
+      response.on('error', () => finish({ kind: 'retry', status, reason: timedOut ? 'deadline passed while reading the answer' : 'answer cut off' }));
       response.on('end', () => {
         const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
         if (status === 413) return finish({ kind: 'retry', status, reason: 'batch too large (413)', tooLarge: true });
@@ -115,7 +131,7 @@ export function postBatch(endpoint: Endpoint, options: PostOptions): Promise<Pos
       });
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      const reason = signal.aborted ? (options.signal?.aborted ? 'aborted: agent stopping' : `no answer within ${options.timeoutMs} ms`) : `request failed (${error.code ?? 'error'})`;
+      const reason = timedOut ? `no answer within ${options.timeoutMs} ms` : signal.aborted ? 'aborted: agent stopping' : `request failed (${error.code ?? 'error'})`;
       finish({ kind: 'retry', status: null, reason });
     });
     request.end(options.body);

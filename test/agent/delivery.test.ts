@@ -27,8 +27,8 @@ async function receiver(port = 0): Promise<Receiver> {
   return server;
 }
 
-function start(box: AgentSandbox): AgentProcess {
-  const agent = AgentProcess.start(box);
+function start(box: AgentSandbox, launcher: string[] = []): AgentProcess {
+  const agent = AgentProcess.start(box, launcher);
   cleanups.push(async () => {
     if (agent.child.exitCode === null && agent.child.signalCode === null) {
       agent.kill('SIGKILL');
@@ -218,4 +218,37 @@ describe('agent delivery (real agent processes, receiver on 127.0.0.1)', () => {
     const shippedLoss = [...server.events.values()].filter((event) => event.event === 'spool.loss');
     expect(shippedLoss.reduce((sum, event) => sum + Number(event.lost), 0)).toBe(lost);
   }, 180_000);
+});
+
+describe.runIf(process.getuid?.() === 0)('agent on a full disk (root: a tmpfs in a private mount namespace)', () => {
+  it('keeps scanning when the state dir is full, says so, and ships the changes once space returns', async () => {
+    const box = sandbox().withRiskyRunner();
+    const server = await receiver();
+    box.writeConfig({}, { url: server.url, ...FAST_SHIPPING });
+    // First run on a normal disk: identity and state exist, as on a host that has run for a while.
+    const first = start(box);
+    await first.waitFor(() => first.events('scan.summary').length >= 1, 60_000, 'a first scan');
+    expect(await stopWithin(first, 6000)).toBe(0);
+    const delivered = server.events.size;
+
+    // Then: the state dir is a 256 KiB tmpfs, filled up; the filler goes away after 12 s.
+    const script = [
+      'set -e',
+      'copy="$1.copy"; cp -a "$1" "$copy"',
+      'mount -t tmpfs -o size=256k,mode=0700 tmpfs "$1"',
+      'cp -a "$copy/." "$1/"',
+      'dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true',
+      '(sleep 12; rm -f "$1/filler") &',
+      'shift; exec "$@"',
+    ].join('\n');
+    const agent = start(box, ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', box.stateDir]);
+    await agent.waitFor(() => agent.events('spool.error').length >= 1, 60_000, 'spool.error on the full disk');
+    const summariesWhileFull = agent.events('scan.summary').length;
+    await agent.waitFor(() => agent.events('scan.summary').length > summariesWhileFull + 1, 90_000, 'scans going on');
+    // Space returns: later scans' summaries reach the receiver.
+    await agent.waitFor(() => agent.events('scan.summary').some((line) => server.events.has(String(line.event_id))), 90_000, 'delivery after space returned');
+    expect(agent.lines.filter((line) => String(line.message).startsWith('UNPARSEABLE'))).toEqual([]);
+    expect(await stopWithin(agent, 6000)).toBe(0);
+    expect(agent.child.exitCode).toBe(0);
+  }, 240_000);
 });

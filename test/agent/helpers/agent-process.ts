@@ -87,9 +87,11 @@ export class AgentProcess {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[]) {
+  /** `launcher` runs before node (for example `unshare -m sh -c '…; exec "$@"'`). */
+  constructor(args: string[], launcher: string[] = []) {
     const script = `import(${JSON.stringify(DIST_COMMAND)}).then((m) => m.agentCommand(process.argv.slice(1))).then((code) => process.exit(code))`;
-    this.child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...launcher, process.execPath, '--input-type=module', '-e', script, '--', ...args];
+    this.child = spawn(command[0] ?? process.execPath, command.slice(1), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -111,8 +113,8 @@ export class AgentProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static start(sandbox: AgentSandbox, extra: string[] = []): AgentProcess {
-    return new AgentProcess(['--config', sandbox.configPath, '--state-dir', sandbox.stateDir, ...extra]);
+  static start(sandbox: AgentSandbox, launcher: string[] = []): AgentProcess {
+    return new AgentProcess(['--config', sandbox.configPath, '--state-dir', sandbox.stateDir], launcher);
   }
 
   events(name: string): LogLine[] {
