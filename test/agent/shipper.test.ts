@@ -3,10 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../agent/daemon/http-post.js';
 import { backoffDelay, Shipper, type ShipPolicy } from '../../agent/daemon/shipper.js';
 import { Spool } from '../../agent/daemon/spool.js';
+import { ensureBuilt } from './helpers/build.js';
 import { Receiver } from './helpers/receiver.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -238,6 +240,16 @@ describe('shipper', () => {
     expect(sizes.slice(0, 3)).toEqual([10, 5, 2]);
     sizes = [];
   });
+});
+
+describe('request deadline in a long-running process', () => {
+  it('still fires after a garbage collection (AbortSignal.any over AbortSignal.timeout did not)', () => {
+    ensureBuilt();
+    const out = execFileSync(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'fixtures/deadline-after-gc.mjs')], { encoding: 'utf8', timeout: 20_000 });
+    const match = /^retry after (\d+) ms: no answer within 500 ms/.exec(out);
+    expect(match, out).not.toBeNull();
+    expect(Number(match?.[1])).toBeLessThan(2000);
+  }, 240_000);
 });
 
 describe('retry timing', () => {
