@@ -41,11 +41,12 @@ class Harness {
     fs.writeFileSync(path.join(this.root, 'result.json'), JSON.stringify(result(findings, checks)));
   }
 
-  agent(): Agent {
+  agent(random?: () => number): Agent {
     return Agent.create({
       configPath: this.configPath,
       stateDir: this.stateDir,
       childEntry: this.childEntry,
+      ...(random ? { random } : {}),
       logStream: { write: (line: string) => void this.lines.push(JSON.parse(line) as Line) },
     });
   }
@@ -86,6 +87,33 @@ describe('agent schedule', () => {
     expect(harness.lines.filter((line) => line.event === 'scan.delayed').length).toBeGreaterThan(0);
     expect(harness.lines.filter((line) => line.event === 'scan.summary').length).toBeGreaterThanOrEqual(2);
   }, 30_000);
+});
+
+describe('agent splay', () => {
+  /** Seconds between the start scan and the first scheduled one, for a given random draw. */
+  async function gapToScheduledScan(draw: number): Promise<number> {
+    const harness = new Harness(fixture('slow-scan-child.mjs'));
+    fs.writeFileSync(harness.configPath, `[scan]\nroot = ${JSON.stringify(harness.root)}\n[agent]\nschedule = "* * * * * *"\nsplay_seconds = 4\n`);
+    harness.setScan([], []);
+    const agent = harness.agent(() => draw);
+    agent.start();
+    const runs = path.join(harness.root, 'runs.log');
+    const starts = (): number[] => (fs.existsSync(runs) ? fs.readFileSync(runs, 'utf8').split('\n').filter((line) => line.startsWith('start')).map((line) => Number(line.split(' ')[1])) : []);
+    const deadline = Date.now() + 20_000;
+    while (starts().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await agent.stop();
+    const [first, second] = starts();
+    return ((second ?? Number.NaN) - (first ?? 0)) / 1000;
+  }
+
+  it('delays each scheduled scan by a random part of splay_seconds', async () => {
+    // The start scan takes 1.5 s; ticks come every second. Without splay the next scan follows at
+    // once (it was due meanwhile); with a draw of 0.9 of 4 s it waits 3.6 s after a tick.
+    const none = await gapToScheduledScan(0);
+    const most = await gapToScheduledScan(0.9);
+    expect(none).toBeLessThan(2.6);
+    expect(most).toBeGreaterThanOrEqual(3.6);
+  }, 60_000);
 });
 
 describe('agent differential results across restarts', () => {
