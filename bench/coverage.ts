@@ -12,6 +12,7 @@ const run = promisify(execFile);
 export interface Coverage {
   runners: number;
   containers: number;
+  images: number;
   imageTags: number;
   workingCopies: number;
   /** Directory entries the build-dir walks looked at. */
@@ -31,6 +32,7 @@ export function coverageOf(facts: Facts): Coverage {
   return {
     runners: runner?.configs.reduce((sum, config) => sum + config.runners.length, 0) ?? 0,
     containers: dockerFacts?.containers.length ?? 0,
+    images: dockerFacts?.images.length ?? 0,
     imageTags: dockerFacts?.images.reduce((sum, image) => sum + image.tags.length, 0) ?? 0,
     workingCopies: buildDirs.reduce((sum, dir) => sum + dir.workingCopyCount, 0),
     walkedEntries: buildDirs.reduce((sum, dir) => sum + dir.walk.entries, 0),

@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { benchRunners } from './runner-config.js';
+import { tinyTar } from './tiny-tar.js';
 
-/** The image the docker tests import (test/setup.d/20-docker.sh); every bench container and tag uses it. */
+/** The image the docker tests import (test/setup.d/20-docker.sh); every bench container runs it. */
 export const BENCH_IMAGE = 'runner-warden-test/busybox:latest';
+/** On every container and image the bench creates: cleanup removes exactly these. */
 const RUN_LABEL = 'runner-warden.bench.run';
-/** Tags live under this path segment, so cleanup can find exactly this run's tags (tags cannot carry labels). */
-const TAG_SEGMENT = 'rw-bench-';
 const CREATE_CONCURRENCY = 4;
+/** Cached images on a runner host are many distinct images, most with a tag or two. */
+const TAGS_PER_IMAGE = 2;
 
 /** A bench run id embeds the pid, so a later run can tell a crashed run's leftovers from a live one's. */
 export function newRunId(): string {
@@ -83,14 +86,15 @@ function containerSpec(index: number, runId: string, socketPath: string): Docker
 function tagName(index: number, runId: string): { repo: string; tag: string } {
   const registries = ['registry.gitlab.example.test', 'registry.example.test:5000', 'harbor.example.test'];
   const registry = registries[index % registries.length] as string;
-  return { repo: `${registry}/${TAG_SEGMENT}${runId}/group-${index % 20}/app-${index}`, tag: `1.${index % 50}.${index}` };
+  return { repo: `${registry}/bench-${runId}/group-${index % 20}/app-${Math.floor(index / TAGS_PER_IMAGE)}`, tag: `1.${index % 50}.${index}` };
 }
 
 export interface EngineCounts {
   /** Running containers on the engine (the bench's and anyone else's: the scan sees them all). */
   runningContainers: number;
   benchContainers: number;
-  /** Image tags on the engine. */
+  /** Images and image tags on the engine. */
+  images: number;
   imageTags: number;
   benchTags: number;
 }
@@ -114,7 +118,8 @@ export class BenchEngine {
     if (!(await answers()) || !(await hasImage(docker))) {
       const setup = path.join(repoRoot, 'test/setup.d/20-docker.sh');
       process.stderr.write(`bench: no engine with ${BENCH_IMAGE} on ${socketPath}; running ${setup}\n`);
-      execFileSync('bash', [setup], { stdio: ['ignore', 'inherit', 'inherit'] });
+      // Its messages go to stderr: stdout is the bench's report.
+      execFileSync('bash', [setup], { stdio: ['ignore', 2, 2] });
       if (!(await answers())) throw new Error(`no Docker engine answers on ${socketPath} after ${setup}`);
     }
     const engine = new BenchEngine(docker, socketPath, runId);
@@ -138,12 +143,20 @@ export class BenchEngine {
     });
   }
 
-  /** Tags the bench image under registry-looking names until this run has `count` tags. */
-  async growTags(count: number): Promise<void> {
-    const indexes = Array.from({ length: Math.max(0, count - this.tags) }, (_, i) => this.tags + i);
-    const image = this.docker.getImage(BENCH_IMAGE);
-    await inBatches(indexes, CREATE_CONCURRENCY, async (index) => {
-      await image.tag(tagName(index, this.runId));
+  /**
+   * Imports distinct tiny images (each its own ID and layer, labelled with the run id) under
+   * registry-looking names until this run has `count` image tags, TAGS_PER_IMAGE per image.
+   */
+  async growImages(count: number): Promise<void> {
+    const firstImage = Math.ceil(this.tags / TAGS_PER_IMAGE);
+    const images = Array.from({ length: Math.max(0, Math.ceil(count / TAGS_PER_IMAGE) - firstImage) }, (_, i) => firstImage + i);
+    await inBatches(images, CREATE_CONCURRENCY, async (image) => {
+      const first = image * TAGS_PER_IMAGE;
+      const { repo, tag } = tagName(first, this.runId);
+      const rootfs = Readable.from([tinyTar(`bench-image-${image}`, `${this.runId} ${image}\n`)]);
+      const progress = await this.docker.importImage(rootfs, { repo, tag, changes: [`LABEL ${RUN_LABEL}=${this.runId}`] });
+      await new Promise<void>((resolve, reject) => this.docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve())));
+      for (let index = first + 1; index < Math.min(first + TAGS_PER_IMAGE, count); index += 1) await this.docker.getImage(`${repo}:${tag}`).tag(tagName(index, this.runId));
     });
     this.tags = Math.max(this.tags, count);
   }
@@ -151,16 +164,17 @@ export class BenchEngine {
   async counts(): Promise<EngineCounts> {
     const running = await this.docker.listContainers();
     const images = await this.docker.listImages();
-    const tags = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+    const tagsOf = (list: Docker.ImageInfo[]): number => list.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').length;
     return {
       runningContainers: running.length,
       benchContainers: running.filter((c) => c.Labels[RUN_LABEL] === this.runId).length,
-      imageTags: tags.length,
-      benchTags: tags.filter((tag) => tag.includes(`/${TAG_SEGMENT}${this.runId}/`)).length,
+      images: images.length,
+      imageTags: tagsOf(images),
+      benchTags: tagsOf(images.filter((image) => image.Labels?.[RUN_LABEL] === this.runId)),
     };
   }
 
-  /** Removes this run's containers and tags, and nothing else. */
+  /** Removes this run's containers and images, and nothing else. */
   async cleanup(): Promise<void> {
     await this.removeRuns((runId) => runId === this.runId);
   }
@@ -175,15 +189,11 @@ export class BenchEngine {
     await inBatches(doomed, CREATE_CONCURRENCY, async (c) => {
       await this.docker.getContainer(c.Id).remove({ force: true });
     });
-    const images = await this.docker.listImages();
-    const pattern = new RegExp(`/${TAG_SEGMENT}([0-9]+-[0-9a-z]+)/`);
-    const tags = images.flatMap((image) => image.RepoTags ?? []).filter((tag) => {
-      const runId = pattern.exec(tag)?.[1];
-      return runId !== undefined && matches(runId);
-    });
-    // noprune: untagging must never delete the image the tests share.
-    await inBatches(tags, CREATE_CONCURRENCY, async (tag) => {
-      await this.docker.getImage(tag).remove({ noprune: true });
+    const images = await this.docker.listImages({ filters: { label: [RUN_LABEL] } });
+    const doomedImages = images.filter((image) => image.Labels?.[RUN_LABEL] !== undefined && matches(image.Labels[RUN_LABEL]));
+    // Only the bench's own images carry the label: the image the tests share is never among them.
+    await inBatches(doomedImages, CREATE_CONCURRENCY, async (image) => {
+      await this.docker.getImage(image.Id).remove({ force: true });
     });
   }
 }

@@ -37,11 +37,12 @@ export function renderReport(format: ReportFormat, report: BenchReport): string 
   );
   const seen = table(
     format,
-    ['size', 'runners', 'containers', 'image tags', 'working copies', 'entries walked', 'walk limits', 'private keys', 'problems'],
+    ['size', 'runners', 'containers', 'images', 'image tags', 'working copies', 'entries walked', 'walk limits', 'private keys', 'problems'],
     results.map((r) => [
       r.label,
       String(r.seen.runners),
       `${r.seen.containers}/${r.engine.runningContainers}`,
+      `${r.seen.images}/${r.engine.images}`,
       `${r.seen.imageTags}/${r.engine.imageTags}`,
       `${r.seen.workingCopies}/${r.size.projects}`,
       `${r.seen.walkedEntries}/${r.buildEntries}`,
@@ -80,7 +81,7 @@ export function renderReport(format: ReportFormat, report: BenchReport): string 
     '',
     sizes,
     '',
-    'What the scan saw (seen/built; containers and tags: seen/on the engine):',
+    'What the scan saw (seen/built; containers, images and tags: seen/on the engine):',
     ...gap,
     seen,
     '',

@@ -103,7 +103,7 @@ async function measureSize(size: Size, bench: Bench): Promise<SizeResult> {
   const label = sizeLabel(size);
   const prepared = performance.now();
   await bench.engine.setContainers(size.containers);
-  await bench.engine.growTags(size.images);
+  await bench.engine.growImages(size.images);
   const host = bench.hosts.get(size);
   const counts = await bench.engine.counts();
   log(`${label}: engine has ${counts.runningContainers} running containers (${counts.benchContainers} the bench's), ${counts.imageTags} tags (${counts.benchTags} the bench's); ready in ${Math.round(performance.now() - prepared)} ms`);
