@@ -1,6 +1,8 @@
 /** One loaded-host size: engine load and builds tree. */
 export interface Size {
+  /** Running containers (N). */
   containers: number;
+  /** Image tags (M), two per distinct image. */
   images: number;
   projects: number;
   filesPerCopy: number;
