@@ -91,26 +91,41 @@ export class EngineClient {
 
   /** GET `path` with `query`; resolves to parsed JSON or rejects with an EngineError. */
   async get(path: string, query: Record<string, string> = {}): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    const signal = AbortSignal.any([this.signal, timeout]);
-    const timedOut = () => timeout.aborted;
+    // A plain timer and controller held for the request's life: AbortSignal.any over
+    // AbortSignal.timeout was seen never to fire once garbage collection ran (Node 20).
+    const controller = new AbortController();
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      controller.abort(new EngineError('timeout', `no answer within ${this.requestTimeoutMs} ms`));
+    }, this.requestTimeoutMs);
+    const onOuterAbort = () => controller.abort(this.signal.reason);
+    if (this.signal.aborted) onOuterAbort();
+    else this.signal.addEventListener('abort', onOuterAbort, { once: true });
+    const signal = controller.signal;
+    const timedOut = () => expired;
     let response: IncomingMessage;
-    try {
-      response = await new Promise<IncomingMessage>((resolve, reject) => {
-        if (signal.aborted) return reject(new EngineError('timeout', 'deadline passed before the request'));
-        this.docker.modem.dial(
-          { path: Object.keys(query).length > 0 ? `${path}?` : path, method: 'GET', options: { ...query }, isStream: true, statusCodes: ALL_STATUSES, abortSignal: signal },
-          (error, result) => (error ? reject(error) : resolve(result as IncomingMessage)),
-        );
-      });
-    } catch (error) {
-      throw classifyTransportError(error, signal, timedOut);
-    }
     let body: Buffer;
     try {
-      body = await readBody(response, this.maxBytes, signal);
-    } catch (error) {
-      throw classifyTransportError(error, signal, timedOut);
+      try {
+        response = await new Promise<IncomingMessage>((resolve, reject) => {
+          if (signal.aborted) return reject(new EngineError('timeout', 'deadline passed before the request'));
+          this.docker.modem.dial(
+            { path: Object.keys(query).length > 0 ? `${path}?` : path, method: 'GET', options: { ...query }, isStream: true, statusCodes: ALL_STATUSES, abortSignal: signal },
+            (error, result) => (error ? reject(error) : resolve(result as IncomingMessage)),
+          );
+        });
+      } catch (error) {
+        throw classifyTransportError(error, signal, timedOut);
+      }
+      try {
+        body = await readBody(response, this.maxBytes, signal);
+      } catch (error) {
+        throw classifyTransportError(error, signal, timedOut);
+      }
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onOuterAbort);
     }
     const status = response.statusCode ?? 0;
     if (status === 404) throw new EngineError('not-found', errorMessageOf(body), status);
