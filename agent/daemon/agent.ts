@@ -15,6 +15,20 @@ import { MAX_EVENT_BYTES, Spool } from './spool.js';
 import { StateDir } from './state.js';
 import { runScanChild, scanChildEntry } from './supervisor.js';
 
+const SCRATCH_PREFIX = 'runner-warden-scan-';
+
+/** Scratch dirs of agents that died without cleaning up (SIGKILL); a live agent's dir is left alone. */
+function removeStaleScratchDirs(): void {
+  try {
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      const pid = new RegExp(`^${SCRATCH_PREFIX}(\\d+)-`).exec(name)?.[1];
+      if (pid && !fs.existsSync(`/proc/${pid}`)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  } catch {
+    // Best effort: a leftover dir costs a few KiB.
+  }
+}
+
 /** How long the shipper may keep flushing once the agent is told to stop. */
 const STOP_GRACE_MS = 3000;
 
@@ -80,7 +94,8 @@ export class Agent {
       ...(options.logStream ? { stream: options.logStream } : {}),
     });
     this.state = new StateDir(config.agent.state_dir);
-    this.scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-warden-scan-'));
+    removeStaleScratchDirs();
+    this.scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
     this.origin = { host: os.hostname(), hostId: this.state.hostId() };
     this.diff = this.state.loadDiff();
     this.openShipping();
