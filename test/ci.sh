@@ -7,4 +7,13 @@ for step in test/setup.d/*.sh; do
   echo "== setup: $step"
   bash "$step"
 done
-npm test
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+status=0
+npm test -- --reporter=default --reporter=json --outputFile.json="$results" || status=$?
+# One plain closing line, whatever the reporter printed above it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$results" || true
+exit "$status"
