@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ScanResult } from '../agent/core/result.js';
 import { dockerdCpuMs } from './engine.js';
 
 /** GNU time reports on the process it waits for: elapsed, user, sys and peak RSS (KiB) of the whole scan. */
@@ -30,12 +31,7 @@ export interface ScanSample {
   dockerdCpuMs: number | null;
 }
 
-interface ScanJson {
-  startedAt: string;
-  finishedAt: string;
-  collectors: { name: string; status: string; durationMs: number; message?: string }[];
-  findings: unknown[];
-}
+type ScanJson = Pick<ScanResult, 'startedAt' | 'finishedAt' | 'collectors' | 'findings'>;
 
 export interface ScanCommand {
   cli: string;
@@ -108,7 +104,8 @@ async function measureNode(args: readonly string[]): Promise<ProcessSample> {
 export async function measureStartup(cli: string | null): Promise<ScanSample> {
   const sample = await measureNode(cli ? [cli, '--version'] : ['-e', '0']);
   if (sample.exitCode !== 0) throw new Error(`${cli ?? 'node -e 0'} exited ${sample.exitCode}: ${sample.stderr.slice(0, 2000)}`);
-  return { ...sample, cpuMs: sample.userMs + sample.sysMs, scanSpanMs: 0, collectors: {}, findings: 0 };
+  const { wallMs, userMs, sysMs, peakRssMb, exitCode, dockerdCpuMs } = sample;
+  return { wallMs, userMs, sysMs, cpuMs: userMs + sysMs, peakRssMb, scanSpanMs: 0, collectors: {}, findings: 0, exitCode, dockerdCpuMs };
 }
 
 /** Runs one scan to completion and measures it. */

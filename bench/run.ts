@@ -21,7 +21,7 @@ import { renderReport } from './report.js';
 import { spanResult, verdicts, type FloorResult, type SizeResult } from './results.js';
 import { snapshotBuild } from './snapshot.js';
 import { runSoak } from './soak.js';
-import { benchKeys } from './ssh-keys.js';
+import { benchKeys, type BenchKey } from './ssh-keys.js';
 import { medianOf } from './stats.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,7 +58,7 @@ function log(message: string): void {
 
 class Hosts {
   private readonly built = new Map<string, LoadedHost & { configFile: string }>();
-  private readonly keys;
+  private readonly keys: BenchKey[];
 
   constructor(
     private readonly dir: string,
