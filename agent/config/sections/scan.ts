@@ -2,9 +2,7 @@ import { z } from 'zod';
 
 export const scanSection = z
   .strictObject({
-    /** Host root every file is read under. */
-    root: z.string().min(1).default('/'),
-    /** Budget for one collector; a collector past it becomes an error entry. */
-    collector_timeout_seconds: z.number().positive().max(600).default(30),
+    root: z.string().min(1).default('/').describe('Host root every file is read under (an offline image or mounted disk); live-only facts need /'),
+    collector_timeout_seconds: z.number().positive().max(600).default(30).describe('Budget of one collector; past it the collector becomes an error entry and the scan goes on'),
   })
   .prefault({});

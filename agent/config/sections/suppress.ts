@@ -12,12 +12,10 @@ const isoDay = z
   });
 
 export const suppressionEntry = z.strictObject({
-  /** Check id. */
-  check: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a check id (kebab-case)'),
-  /** Glob over the finding's subject id; "*" matches every subject. */
-  subject: z.string().min(1).default('*'),
-  reason: z.string().trim().min(1, 'a non-empty reason'),
-  expires: isoDay.optional(),
+  check: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a check id (kebab-case)').describe('Check id (runner-warden checks)'),
+  subject: z.string().min(1).default('*').describe('Glob over the finding subject id: * any run of characters, ? one'),
+  reason: z.string().trim().min(1, 'a non-empty reason').describe('Why the risk is accepted (required; shown with the finding)'),
+  expires: isoDay.optional().describe('Last day (YYYY-MM-DD) the suppression works; after it the finding is reported again'),
 });
 
 export const suppressSection = z.array(suppressionEntry).default([]);
