@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, judgedContainers, verb } from './scope.js';
+import { judgeContainers } from './scope.js';
 
 /** Capabilities beyond Docker's default set that open a way out of the container, and how far. */
 const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
@@ -41,27 +41,21 @@ export const dockerDangerousCapabilities = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    const findings: FindingDraft[] = [];
-    // Privileged containers already have every capability: docker-privileged-container reports them.
-    for (const c of judgedContainers(docker).filter((container) => !container.privileged)) {
+    return judgeContainers(facts, (c, report) => {
+      // Privileged containers already have every capability: docker-privileged-container reports them.
+      if (c.privileged) return;
       for (const cap of c.capAdd) {
         const danger = Object.hasOwn(DANGEROUS, cap) ? DANGEROUS[cap] : undefined;
         if (!danger) continue;
         // With the host pid namespace, ptrace reaches host processes: an escape, not a nuisance.
         const hostPtrace = cap === 'SYS_PTRACE' && c.pidMode === 'host';
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with capability ${cap}: ${hostPtrace ? 'traces host processes (pid namespace shared with the host)' : danger.why}`,
+        report({
+          what: `with capability ${cap}: ${hostPtrace ? 'traces host processes (pid namespace shared with the host)' : danger.why}`,
           evidence: `HostConfig.CapAdd contains ${cap}${hostPtrace ? ', PidMode=host' : ''}`,
           severity: hostPtrace ? 'critical' : danger.severity,
-          runner: containerRunner(c, facts.domains.runner),
           key: cap,
         });
       }
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

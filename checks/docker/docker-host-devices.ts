@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, judgedContainers, verb } from './scope.js';
+import { judgeContainers } from './scope.js';
 
 /** Host devices by what they give a job; the first match wins, anything else is medium. */
 const DEVICE_CLASSES: { pattern: RegExp; severity: Severity; why: string }[] = [
@@ -32,34 +32,26 @@ export const dockerHostDevices = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    const findings: FindingDraft[] = [];
-    // Privileged containers get every device anyway: docker-privileged-container reports them.
-    for (const c of judgedContainers(docker).filter((container) => !container.privileged)) {
+    return judgeContainers(facts, (c, report) => {
+      // Privileged containers get every device anyway: docker-privileged-container reports them.
+      if (c.privileged) return;
       for (const device of c.devices) {
         const known = DEVICE_CLASSES.find((entry) => entry.pattern.test(device.hostPath));
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with host device ${device.hostPath}: ${known?.why ?? 'direct access to host hardware'}`,
+        report({
+          what: `with host device ${device.hostPath}: ${known?.why ?? 'direct access to host hardware'}`,
           evidence: `HostConfig.Devices: ${device.hostPath} -> ${device.containerPath} (${device.permissions})`,
           severity: known?.severity ?? 'medium',
-          runner: containerRunner(c, facts.domains.runner),
           key: `device:${device.containerPath}`,
         });
       }
       for (const rule of c.deviceCgroupRules.filter((r) => BROAD_RULE.test(r.trim()))) {
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with device cgroup rule "${rule}": every such host device node it creates is usable`,
+        report({
+          what: `with device cgroup rule "${rule}": every such host device node it creates is usable`,
           evidence: `HostConfig.DeviceCgroupRules: ${rule}`,
           severity: 'critical',
-          runner: containerRunner(c, facts.domains.runner),
           key: `rule:${rule}`,
         });
       }
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

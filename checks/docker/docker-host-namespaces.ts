@@ -1,7 +1,7 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { ContainerFacts } from '../../collectors/docker/types.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, judgedContainers, verb } from './scope.js';
+import { judgeContainers } from './scope.js';
 
 interface SharedNamespace {
   namespace: string;
@@ -38,35 +38,21 @@ export const dockerHostNamespaces = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    const remapped = docker.engine?.userns === true;
-    const findings: FindingDraft[] = [];
-    for (const c of judgedContainers(docker)) {
+    const remapped = facts.domains.docker.engine?.userns === true;
+    return judgeContainers(facts, (c, report) => {
       for (const ns of NAMESPACES) {
         if (ns.value(c) !== 'host') continue;
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} in the host ${ns.namespace} namespace: it ${ns.why}`,
-          evidence: `HostConfig.${ns.setting}=host`,
-          severity: ns.severity,
-          runner: containerRunner(c, facts.domains.runner),
-          key: ns.namespace,
-        });
+        report({ what: `in the host ${ns.namespace} namespace: it ${ns.why}`, evidence: `HostConfig.${ns.setting}=host`, severity: ns.severity, key: ns.namespace });
       }
       // Without remapping every container already shares the host user namespace: nothing is lost.
       if (remapped && c.usernsMode === 'host') {
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} outside the daemon's user-namespace remapping: its root is host root`,
+        report({
+          what: "outside the daemon's user-namespace remapping: its root is host root",
           evidence: 'HostConfig.UsernsMode=host with userns-remap active',
           severity: 'medium',
-          runner: containerRunner(c, facts.domains.runner),
           key: 'user',
         });
       }
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

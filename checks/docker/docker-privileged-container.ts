@@ -1,5 +1,5 @@
-import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, isJobContainer, judgedContainers, verb } from './scope.js';
+import { defineCheck } from '../../agent/core/check.js';
+import { isJobContainer, judgeContainers } from './scope.js';
 
 export const dockerPrivilegedContainer = defineCheck({
   meta: {
@@ -23,21 +23,13 @@ export const dockerPrivilegedContainer = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    return findingsOrPass(
-      judgedContainers(docker)
-        .filter((c) => c.privileged)
-        .map((c) => ({
-          subject: containerSubject(c, facts.domains.runner),
-          message: isJobContainer(c)
-            ? `${describeContainer(c, facts.domains.runner)} ${verb(c)} privileged`
-            : `${describeContainer(c, facts.domains.runner)} ${verb(c)} privileged (not created by a runner: high, not critical)`,
-          evidence: `HostConfig.Privileged=true, image ${c.image}, state ${c.state}`,
-          severity: isJobContainer(c) ? 'critical' : 'high',
-          runner: containerRunner(c, facts.domains.runner),
-        })),
-    );
+    return judgeContainers(facts, (c, report) => {
+      if (!c.privileged) return;
+      report({
+        what: isJobContainer(c) ? 'privileged' : 'privileged (not created by a runner: high, not critical)',
+        evidence: `HostConfig.Privileged=true, image ${c.image}, state ${c.state}`,
+        severity: isJobContainer(c) ? 'critical' : 'high',
+      });
+    });
   },
 });

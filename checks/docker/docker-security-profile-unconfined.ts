@@ -1,5 +1,5 @@
 import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, judgedContainers, verb } from './scope.js';
+import { containerFindings, engineMissing } from './scope.js';
 
 /** `seccomp=unconfined` or the legacy `seccomp:unconfined`; same for apparmor. */
 function unconfined(securityOpt: readonly string[], profile: 'seccomp' | 'apparmor'): string | undefined {
@@ -40,24 +40,21 @@ export const dockerSecurityProfileUnconfined = defineCheck({
         key: 'daemon-seccomp',
       });
     }
-    // Privileged containers run unconfined by design: docker-privileged-container reports them.
-    for (const c of judgedContainers(docker).filter((container) => !container.privileged)) {
-      const seccomp = unconfined(c.securityOpt, 'seccomp');
-      const apparmor = unconfined(c.securityOpt, 'apparmor') ?? (engine?.apparmor && c.appArmorProfile === 'unconfined' ? 'AppArmorProfile=unconfined' : undefined);
-      for (const [profile, evidence] of [
-        ['seccomp', seccomp],
-        ['AppArmor', apparmor],
-      ] as const) {
-        if (!evidence) continue;
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with ${profile} turned off`,
-          evidence: `HostConfig.SecurityOpt: ${evidence}`,
-          runner: containerRunner(c, facts.domains.runner),
-          key: profile.toLowerCase(),
-        });
-      }
-    }
+    findings.push(
+      ...containerFindings(facts, (c, report) => {
+        // Privileged containers run unconfined by design: docker-privileged-container reports them.
+        if (c.privileged) return;
+        const seccomp = unconfined(c.securityOpt, 'seccomp');
+        const apparmor = unconfined(c.securityOpt, 'apparmor') ?? (engine?.apparmor && c.appArmorProfile === 'unconfined' ? 'AppArmorProfile=unconfined' : undefined);
+        for (const [profile, evidence] of [
+          ['seccomp', seccomp],
+          ['AppArmor', apparmor],
+        ] as const) {
+          if (!evidence) continue;
+          report({ what: `with ${profile} turned off`, evidence: `HostConfig.SecurityOpt: ${evidence}`, key: profile.toLowerCase() });
+        }
+      }),
+    );
     return findingsOrPass(findings);
   },
 });

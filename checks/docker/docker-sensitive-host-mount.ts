@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, exposedSocket, hostBinds, judgedContainers, normaliseHostPath, verb } from './scope.js';
+import { exposedSocket, hostBinds, judgeContainers, normaliseHostPath } from './scope.js';
 
 interface SensitivePath {
   path: string;
@@ -60,27 +60,20 @@ export const dockerSensitiveHostMount = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    const findings: FindingDraft[] = [];
-    for (const c of judgedContainers(docker)) {
+    return judgeContainers(facts, (c, report) => {
       for (const mount of hostBinds(c)) {
         // Sockets (and directories holding one) are docker-socket-mounted's finding.
-        if (exposedSocket(mount, docker)) continue;
+        if (exposedSocket(mount, facts.domains.docker)) continue;
         const hit = classify(mount.source);
         if (!hit) continue;
         const mode = mount.readOnly ? 'read-only' : 'writable';
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with host path ${mount.source} mounted ${mode}: ${hit.why}`,
+        report({
+          what: `with host path ${mount.source} mounted ${mode}: ${hit.why}`,
           evidence: `bind ${mount.source} -> ${mount.destination} (${mount.readOnly ? 'ro' : 'rw'})`,
           severity: mount.readOnly ? hit.ro : hit.rw,
-          runner: containerRunner(c, facts.domains.runner),
           key: mount.destination,
         });
       }
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

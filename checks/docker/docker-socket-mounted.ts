@@ -1,5 +1,5 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
-import { containerRunner, containerSubject, describeContainer, engineMissing, exposedSocket, isJobContainer, judgedContainers, verb } from './scope.js';
+import { defineCheck } from '../../agent/core/check.js';
+import { exposedSocket, isJobContainer, judgeContainers } from './scope.js';
 
 export const dockerSocketMounted = defineCheck({
   meta: {
@@ -22,25 +22,18 @@ export const dockerSocketMounted = defineCheck({
     requires: ['docker'],
   },
   evaluate(facts) {
-    const docker = facts.domains.docker;
-    const missing = engineMissing(docker);
-    if (missing) return missing;
-    const findings: FindingDraft[] = [];
-    for (const c of judgedContainers(docker)) {
+    return judgeContainers(facts, (c, report) => {
       for (const mount of c.mounts) {
-        const socket = exposedSocket(mount, docker);
+        const socket = exposedSocket(mount, facts.domains.docker);
         if (!socket) continue;
         const through = socket === mount.source ? '' : ` (through ${mount.source})`;
-        findings.push({
-          subject: containerSubject(c, facts.domains.runner),
-          message: `${describeContainer(c, facts.domains.runner)} ${verb(c)} with the runtime socket ${socket} mounted${through}${isJobContainer(c) ? '' : ' (not created by a runner: high)'}`,
+        report({
+          what: `with the runtime socket ${socket} mounted${through}${isJobContainer(c) ? '' : ' (not created by a runner: high)'}`,
           evidence: `bind ${mount.source} -> ${mount.destination}${mount.readOnly ? ' (ro, which does not protect a socket)' : ''}`,
           severity: isJobContainer(c) ? 'critical' : 'high',
-          runner: containerRunner(c, facts.domains.runner),
           key: mount.destination,
         });
       }
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

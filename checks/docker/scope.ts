@@ -1,4 +1,5 @@
-import type { CheckOutcome, RunnerRef, Subject } from '../../agent/core/check.js';
+import { findingsOrPass, type CheckOutcome, type FactsWith, type FindingDraft, type RunnerRef, type Subject } from '../../agent/core/check.js';
+import type { Severity } from '../../agent/core/severity.js';
 import { secretFingerprint } from '../../agent/lib/fingerprint.js';
 import type { ContainerFacts, ContainerMount, DockerFacts } from '../../collectors/docker/types.js';
 import type { RunnerFacts } from '../../collectors/runner/types.js';
@@ -74,6 +75,48 @@ export function containerRunner(c: ContainerFacts, runners?: RunnerFacts): Runne
   const short = c.job?.runnerShortToken;
   if (!short) return undefined;
   return configuredRunner(c, runners) ?? { name: `runner ${short}`, id: null };
+}
+
+/** What a container check says about one container; the container's name, verb and runner are added for it. */
+export interface ContainerReport {
+  /** Follows "<container> runs" / "<container> was created", e.g. "privileged" or "with host device /dev/sda: …". */
+  what: string;
+  evidence: string;
+  severity?: Severity;
+  key?: string;
+}
+
+/**
+ * The findings a judge reports on the judged containers, each named, worded and tied to its
+ * runner the same way: "<container> <verb> <what>".
+ */
+export function containerFindings(
+  facts: FactsWith<'docker'>,
+  judge: (container: ContainerFacts, report: (finding: ContainerReport) => void) => void,
+): FindingDraft[] {
+  const runners = facts.domains.runner;
+  const findings: FindingDraft[] = [];
+  for (const c of judgedContainers(facts.domains.docker)) {
+    judge(c, ({ what, evidence, severity, key }) => {
+      findings.push({
+        subject: containerSubject(c, runners),
+        message: `${describeContainer(c, runners)} ${verb(c)} ${what}`,
+        evidence,
+        ...(severity === undefined ? {} : { severity }),
+        runner: containerRunner(c, runners),
+        ...(key === undefined ? {} : { key }),
+      });
+    });
+  }
+  return findings;
+}
+
+/** A check that judges containers one by one: not applicable without an engine, else its findings or a pass. */
+export function judgeContainers(
+  facts: FactsWith<'docker'>,
+  judge: (container: ContainerFacts, report: (finding: ContainerReport) => void) => void,
+): CheckOutcome {
+  return engineMissing(facts.domains.docker) ?? findingsOrPass(containerFindings(facts, judge));
 }
 
 export function isJobContainer(c: ContainerFacts): boolean {
