@@ -1,7 +1,7 @@
 import type { CheckOutcome, FindingDraft, RunnerRef, Subject } from '../../agent/core/check.js';
 import { findingsOrPass } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import type { RunnerConfigFile, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
+import type { DockerSection, RunnerConfigFile, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
 
 /** Shared plumbing for runner checks: walking parsed runners and naming them in findings. */
 
@@ -10,9 +10,14 @@ export interface RunnerAt {
   runner: RunnerEntry;
 }
 
+/** The configs gitlab-runner could parse. */
+export function parsedConfigs(facts: RunnerFacts): RunnerConfigFile[] {
+  return facts.configs.filter((config) => config.status === 'ok');
+}
+
 /** Every [[runners]] entry of every config the runner could load. */
 export function allRunners(facts: RunnerFacts): RunnerAt[] {
-  return facts.configs.filter((config) => config.status === 'ok').flatMap((config) => config.runners.map((runner) => ({ config, runner })));
+  return parsedConfigs(facts).flatMap((config) => config.runners.map((runner) => ({ config, runner })));
 }
 
 /** The executors whose jobs run in Docker containers configured by [runners.docker]. */
@@ -60,8 +65,25 @@ export function judgeRunners(facts: RunnerFacts, findings: (runners: RunnerAt[])
   return findingsOrPass(findings(runners));
 }
 
+/** Not applicable when no runner config could be parsed (a parsed config without [[runners]] still counts); otherwise the findings (or a pass). */
+export function judgeConfigs(facts: RunnerFacts, findings: (configs: RunnerConfigFile[]) => FindingDraft[]): CheckOutcome {
+  const configs = parsedConfigs(facts);
+  if (configs.length === 0) return { status: 'not-applicable', reason: noRunnerReason(facts) };
+  return findingsOrPass(findings(configs));
+}
+
+/** judgeRunners for checks on [runners.docker]: only runners whose jobs run in Docker, each with its Docker table. */
+export function judgeDockerRunners(facts: RunnerFacts, findings: (at: RunnerAt, docker: DockerSection) => FindingDraft[]): CheckOutcome {
+  return judgeRunners(facts, (runners) =>
+    runners.flatMap((at) => {
+      const docker = at.runner.docker;
+      return usesDocker(at.runner) && docker ? findings(at, docker) : [];
+    }),
+  );
+}
+
 export function noRunnerReason(facts: RunnerFacts): string {
-  const parsed = facts.configs.filter((c) => c.status === 'ok').length;
+  const parsed = parsedConfigs(facts).length;
   if (parsed > 0) return 'the runner configs found define no [[runners]]';
   if (facts.configs.length > 0) return 'no runner config could be parsed (see runner-config-unreadable)';
   return `no gitlab-runner config found (${facts.searched.filter((s) => s.purpose === 'config').length} locations searched)`;

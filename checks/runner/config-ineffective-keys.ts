@@ -1,7 +1,7 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck, type FindingDraft } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { IneffectiveKey } from '../../collectors/runner/types.js';
-import { compareVersions, noRunnerReason, runnerVersion } from './common.js';
+import { compareVersions, judgeConfigs, runnerVersion } from './common.js';
 
 // Keys an admin sets to restrict jobs: believing them active while the runner ignores them is the risk.
 const RESTRICTIONS = new Set(
@@ -68,21 +68,21 @@ export const configIneffectiveKeys = defineCheck({
   },
   evaluate(facts) {
     const runnerFacts = facts.domains.runner;
-    const configs = runnerFacts.configs.filter((c) => c.status === 'ok');
-    if (configs.length === 0) return { status: 'not-applicable', reason: noRunnerReason(runnerFacts) };
-    const version = runnerVersion(runnerFacts);
-    const drafts: FindingDraft[] = [];
-    for (const config of configs) {
-      for (const key of config.ineffectiveKeys) {
-        const lower = key.key.toLowerCase();
-        const control = controlOf(key.key);
-        if (!control) continue;
-        // Before 17.0 the clone scripts still ran: then they are not ineffective.
-        if (key.reason === 'removed' && /^(?:pre|post)_clone_script$/.test(lower) && version && compareVersions(version, '17.0.0') < 0) continue;
-        drafts.push(draft(config.path, config.runners, key, control.control, control.restriction ? 'medium' : 'low'));
+    return judgeConfigs(runnerFacts, (configs) => {
+      const version = runnerVersion(runnerFacts);
+      const drafts: FindingDraft[] = [];
+      for (const config of configs) {
+        for (const key of config.ineffectiveKeys) {
+          const lower = key.key.toLowerCase();
+          const control = controlOf(key.key);
+          if (!control) continue;
+          // Before 17.0 the clone scripts still ran: then they are not ineffective.
+          if (key.reason === 'removed' && /^(?:pre|post)_clone_script$/.test(lower) && version && compareVersions(version, '17.0.0') < 0) continue;
+          drafts.push(draft(config.path, config.runners, key, control.control, control.restriction ? 'medium' : 'low'));
+        }
       }
-    }
-    return findingsOrPass(drafts);
+      return drafts;
+    });
   },
 });
 

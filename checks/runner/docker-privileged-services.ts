@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, singleUseVm, tomlList, usesDocker } from './common.js';
+import { judgeDockerRunners, runnerFinding, singleUseVm, tomlList } from './common.js';
 import { allowsAnyImage } from './images.js';
 
 export const dockerPrivilegedServices = defineCheck({
@@ -19,24 +19,22 @@ export const dockerPrivilegedServices = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    return judgeRunners(facts.domains.runner, (runners) =>
-      runners
-        .filter(({ runner }) => usesDocker(runner) && runner.docker?.servicesPrivilegedEffective)
-        .map((at) => {
-          const docker = at.runner.docker!;
-          const allowlist = docker.allowedPrivilegedServices;
-          const open = allowlist.length === 0 || allowsAnyImage(allowlist);
-          const ephemeral = singleUseVm(at.runner);
-          const source = docker.servicesPrivileged === null ? 'privileged = true (services follow it)' : 'services_privileged = true';
-          return runnerFinding(at, {
-            message: `${open ? 'service containers run privileged, whatever image a job names' : `service containers run privileged for images matching ${tomlList(allowlist)}`}${ephemeral ? ' (on single-use autoscaled VMs)' : ''}`,
-            evidence: `[runners.docker] ${source}; allowed_privileged_services = ${tomlList(allowlist)}`,
-            severity: !open ? 'medium' : ephemeral ? 'high' : 'critical',
-            remediation: open
-              ? 'Set services_privileged = false, or allowed_privileged_services = ["docker:*-dind-rootless"] in [runners.docker].'
-              : 'Keep allowed_privileged_services to rootless images only.',
-          });
+    return judgeDockerRunners(facts.domains.runner, (at, docker) => {
+      if (!docker.servicesPrivilegedEffective) return [];
+      const allowlist = docker.allowedPrivilegedServices;
+      const open = allowlist.length === 0 || allowsAnyImage(allowlist);
+      const ephemeral = singleUseVm(at.runner);
+      const source = docker.servicesPrivileged === null ? 'privileged = true (services follow it)' : 'services_privileged = true';
+      return [
+        runnerFinding(at, {
+          message: `${open ? 'service containers run privileged, whatever image a job names' : `service containers run privileged for images matching ${tomlList(allowlist)}`}${ephemeral ? ' (on single-use autoscaled VMs)' : ''}`,
+          evidence: `[runners.docker] ${source}; allowed_privileged_services = ${tomlList(allowlist)}`,
+          severity: !open ? 'medium' : ephemeral ? 'high' : 'critical',
+          remediation: open
+            ? 'Set services_privileged = false, or allowed_privileged_services = ["docker:*-dind-rootless"] in [runners.docker].'
+            : 'Keep allowed_privileged_services to rootless images only.',
         }),
-    );
+      ];
+    });
   },
 });

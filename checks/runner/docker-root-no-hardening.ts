@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { canonicalCap, judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { canonicalCap, judgeDockerRunners, runnerFinding, tomlList } from './common.js';
 
 const runsAsRoot = (user: string | null): boolean => user === null || /^(?:root|0)(?::.*)?$/.test(user.trim());
 
@@ -17,24 +17,20 @@ export const dockerRootNoHardening = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    return judgeRunners(facts.domains.runner, (runners) =>
-      runners.flatMap((at) => {
-        if (!usesDocker(at.runner)) return [];
-        const docker = at.runner.docker!;
-        // Privileged containers are judged by docker-privileged-build; these guards do not apply there.
-        if (docker.privileged || !runsAsRoot(docker.user)) return [];
-        const noNewPrivileges = docker.securityOpt.some((opt) => /^no-new-privileges(?:[=:]true)?$/i.test(opt.trim()));
-        const dropped = new Set(docker.capDrop.map(canonicalCap));
-        const setidDropped = dropped.has('ALL') || (dropped.has('SETUID') && dropped.has('SETGID'));
-        if (noNewPrivileges || setidDropped) return [];
-        return [
-          runnerFinding(at, {
-            message: 'job containers run as root (image default) with neither no-new-privileges nor SETUID/SETGID dropped',
-            evidence: `[runners.docker] user = ${docker.user ? `"${docker.user}"` : 'unset'}; security_opt = ${tomlList(docker.securityOpt)}; cap_drop = ${tomlList(docker.capDrop)}`,
-            remediation: 'Add security_opt = ["no-new-privileges"] and cap_drop = ["SETUID", "SETGID"] to [runners.docker], or set user to a non-root uid.',
-          }),
-        ];
-      }),
-    );
+    return judgeDockerRunners(facts.domains.runner, (at, docker) => {
+      // Privileged containers are judged by docker-privileged-build; these guards do not apply there.
+      if (docker.privileged || !runsAsRoot(docker.user)) return [];
+      const noNewPrivileges = docker.securityOpt.some((opt) => /^no-new-privileges(?:[=:]true)?$/i.test(opt.trim()));
+      const dropped = new Set(docker.capDrop.map(canonicalCap));
+      const setidDropped = dropped.has('ALL') || (dropped.has('SETUID') && dropped.has('SETGID'));
+      if (noNewPrivileges || setidDropped) return [];
+      return [
+        runnerFinding(at, {
+          message: 'job containers run as root (image default) with neither no-new-privileges nor SETUID/SETGID dropped',
+          evidence: `[runners.docker] user = ${docker.user ? `"${docker.user}"` : 'unset'}; security_opt = ${tomlList(docker.securityOpt)}; cap_drop = ${tomlList(docker.capDrop)}`,
+          remediation: 'Add security_opt = ["no-new-privileges"] and cap_drop = ["SETUID", "SETGID"] to [runners.docker], or set user to a non-root uid.',
+        }),
+      ];
+    });
   },
 });

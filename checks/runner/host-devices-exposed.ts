@@ -1,6 +1,6 @@
 import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import { judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { judgeDockerRunners, runnerFinding, tomlList } from './common.js';
 
 /** Block devices, raw memory and kernel interfaces give the host away; GPUs and serial ports are a narrower exposure. */
 function deviceSeverity(hostDevice: string): Severity {
@@ -23,31 +23,27 @@ export const hostDevicesExposed = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    return judgeRunners(facts.domains.runner, (runners) =>
-      runners.flatMap((at) => {
-        if (!usesDocker(at.runner)) return [];
-        const docker = at.runner.docker!;
-        const devices = docker.devices.map((entry) => {
-          const hostDevice = entry.split(':')[0] ?? entry;
-          return runnerFinding(at, {
-            message: `host device ${hostDevice} is available to every job`,
-            evidence: `[runners.docker] devices = ${tomlList(docker.devices)}`,
-            severity: deviceSeverity(hostDevice),
-            remediation: `Remove "${entry}" from devices in [runners.docker].`,
-            key: `device:${hostDevice}`,
-          });
+    return judgeDockerRunners(facts.domains.runner, (at, docker) => {
+      const devices = docker.devices.map((entry) => {
+        const hostDevice = entry.split(':')[0] ?? entry;
+        return runnerFinding(at, {
+          message: `host device ${hostDevice} is available to every job`,
+          evidence: `[runners.docker] devices = ${tomlList(docker.devices)}`,
+          severity: deviceSeverity(hostDevice),
+          remediation: `Remove "${entry}" from devices in [runners.docker].`,
+          key: `device:${hostDevice}`,
         });
-        const rules = docker.deviceCgroupRules.map((rule) =>
-          runnerFinding(at, {
-            message: `device cgroup rule "${rule}" lets jobs use host devices`,
-            evidence: `[runners.docker] device_cgroup_rules = ${tomlList(docker.deviceCgroupRules)}`,
-            severity: /^[ab]\s+\*:\*/.test(rule.trim()) ? 'critical' : 'high',
-            remediation: `Remove "${rule}" from device_cgroup_rules in [runners.docker].`,
-            key: `rule:${rule}`,
-          }),
-        );
-        return [...devices, ...rules];
-      }),
-    );
+      });
+      const rules = docker.deviceCgroupRules.map((rule) =>
+        runnerFinding(at, {
+          message: `device cgroup rule "${rule}" lets jobs use host devices`,
+          evidence: `[runners.docker] device_cgroup_rules = ${tomlList(docker.deviceCgroupRules)}`,
+          severity: /^[ab]\s+\*:\*/.test(rule.trim()) ? 'critical' : 'high',
+          remediation: `Remove "${rule}" from device_cgroup_rules in [runners.docker].`,
+          key: `rule:${rule}`,
+        }),
+      );
+      return [...devices, ...rules];
+    });
   },
 });

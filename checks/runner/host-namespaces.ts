@@ -1,6 +1,6 @@
 import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
-import { judgeRunners, runnerFinding, usesDocker } from './common.js';
+import { judgeDockerRunners, runnerFinding } from './common.js';
 
 const NAMESPACES: { key: 'networkMode' | 'pidMode' | 'ipcMode' | 'usernsMode'; setting: string; severity: Severity; effect: string }[] = [
   { key: 'pidMode', setting: 'pid_mode', severity: 'critical', effect: 'jobs see and can signal every host process' },
@@ -23,23 +23,19 @@ export const hostNamespaces = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    return judgeRunners(facts.domains.runner, (runners) =>
-      runners.flatMap((at) => {
-        if (!usesDocker(at.runner)) return [];
-        const docker = at.runner.docker!;
-        return NAMESPACES.flatMap(({ key, setting, severity, effect }) => {
-          const value = docker[key];
-          if (value?.trim().toLowerCase() !== 'host') return [];
-          return [
-            runnerFinding(at, {
-              message: `${setting} = "host": ${effect}`,
-              evidence: `[runners.docker] ${setting} = "${value}"`,
-              severity,
-              remediation: `Remove ${setting} from [runners.docker]${key === 'networkMode' ? ' (or enable FF_NETWORK_PER_BUILD for per-job networks)' : ''}.`,
-              key: setting,
-            }),
-          ];
-        });
+    return judgeDockerRunners(facts.domains.runner, (at, docker) =>
+      NAMESPACES.flatMap(({ key, setting, severity, effect }) => {
+        const value = docker[key];
+        if (value?.trim().toLowerCase() !== 'host') return [];
+        return [
+          runnerFinding(at, {
+            message: `${setting} = "host": ${effect}`,
+            evidence: `[runners.docker] ${setting} = "${value}"`,
+            severity,
+            remediation: `Remove ${setting} from [runners.docker]${key === 'networkMode' ? ' (or enable FF_NETWORK_PER_BUILD for per-job networks)' : ''}.`,
+            key: setting,
+          }),
+        ];
       }),
     );
   },

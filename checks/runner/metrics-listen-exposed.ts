@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { noRunnerReason } from './common.js';
-import { exposure } from './listen-address.js';
+import { defineCheck } from '../../agent/core/check.js';
+import { judgeConfigs } from './common.js';
+import { exposedListeners } from './listen-address.js';
 
 export const metricsListenExposed = defineCheck({
   meta: {
@@ -16,24 +16,13 @@ export const metricsListenExposed = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    const runnerFacts = facts.domains.runner;
-    const configs = runnerFacts.configs.filter((c) => c.status === 'ok');
-    if (configs.length === 0) return { status: 'not-applicable', reason: noRunnerReason(runnerFacts) };
-    return findingsOrPass(
-      configs.flatMap((config) => {
-        const address = config.listenAddress;
-        if (!address) return [];
-        const where = exposure(address);
-        if (where === 'loopback') return [];
-        return [
-          {
-            subject: { kind: 'endpoint' as const, id: `${config.path}#listen_address`, label: address },
-            message: `${config.path}: metrics/debug server listens on ${where === 'all-interfaces' ? 'all interfaces' : address}`,
-            evidence: `listen_address = "${address}"`,
-            remediation: `Set listen_address = "127.0.0.1:${address.split(':').pop() || '9252'}" in ${config.path} and restart gitlab-runner.`,
-          },
-        ];
-      }),
+    return judgeConfigs(facts.domains.runner, (configs) =>
+      exposedListeners(configs, (config) => config.listenAddress).map(({ config, address, listensOn }) => ({
+        subject: { kind: 'endpoint' as const, id: `${config.path}#listen_address`, label: address },
+        message: `${config.path}: metrics/debug server listens on ${listensOn}`,
+        evidence: `listen_address = "${address}"`,
+        remediation: `Set listen_address = "127.0.0.1:${address.split(':').pop() || '9252'}" in ${config.path} and restart gitlab-runner.`,
+      })),
     );
   },
 });

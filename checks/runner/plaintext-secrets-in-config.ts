@@ -1,7 +1,7 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck, type FindingDraft } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { PlaintextSecret } from '../../collectors/runner/types.js';
-import { allRunners, noRunnerReason, runnerFinding } from './common.js';
+import { allRunners, judgeConfigs, runnerFinding } from './common.js';
 
 // Secrets in environment reach every job; the others are readable by whoever can read the file.
 function severityOf(secret: PlaintextSecret): Severity {
@@ -46,44 +46,44 @@ export const plaintextSecretsInConfig = defineCheck({
   },
   evaluate(facts) {
     const runnerFacts = facts.domains.runner;
-    const parsed = runnerFacts.configs.filter((c) => c.status === 'ok');
-    if (parsed.length === 0) return { status: 'not-applicable', reason: noRunnerReason(runnerFacts) };
-    const drafts: FindingDraft[] = [];
-    for (const at of allRunners(runnerFacts)) {
-      for (const secret of at.runner.secrets) {
-        drafts.push(
-          runnerFinding(at, {
-            message: `plaintext ${secret.kind.replace(/-/g, ' ')} in ${secret.setting}${severityOf(secret) === 'high' ? ', handed to every job' : ''}`,
+    return judgeConfigs(runnerFacts, (parsed) => {
+      const drafts: FindingDraft[] = [];
+      for (const at of allRunners(runnerFacts)) {
+        for (const secret of at.runner.secrets) {
+          drafts.push(
+            runnerFinding(at, {
+              message: `plaintext ${secret.kind.replace(/-/g, ' ')} in ${secret.setting}${severityOf(secret) === 'high' ? ', handed to every job' : ''}`,
+              evidence: `${secret.setting} is set (value not recorded)`,
+              severity: severityOf(secret),
+              remediation: fixFor(secret),
+              key: secret.setting,
+            }),
+          );
+        }
+        if (at.runner.token?.kind === 'registration') {
+          drafts.push(
+            runnerFinding(at, {
+              message: 'token holds a registration token (GR1348941…), which lets anyone holding it register new runners',
+              evidence: 'token kind: registration (value not recorded)',
+              severity: 'high',
+              remediation: 'Revoke the registration token in GitLab, create the runner in the UI to get a glrt- authentication token, and put that in token.',
+              key: 'registration-token',
+            }),
+          );
+        }
+      }
+      for (const config of parsed) {
+        for (const secret of config.secrets) {
+          drafts.push({
+            subject: { kind: 'path', id: config.path },
+            message: `${config.path}: plaintext ${secret.kind.replace(/-/g, ' ')} in ${secret.setting}`,
             evidence: `${secret.setting} is set (value not recorded)`,
-            severity: severityOf(secret),
             remediation: fixFor(secret),
             key: secret.setting,
-          }),
-        );
+          });
+        }
       }
-      if (at.runner.token?.kind === 'registration') {
-        drafts.push(
-          runnerFinding(at, {
-            message: 'token holds a registration token (GR1348941…), which lets anyone holding it register new runners',
-            evidence: 'token kind: registration (value not recorded)',
-            severity: 'high',
-            remediation: 'Revoke the registration token in GitLab, create the runner in the UI to get a glrt- authentication token, and put that in token.',
-            key: 'registration-token',
-          }),
-        );
-      }
-    }
-    for (const config of parsed) {
-      for (const secret of config.secrets) {
-        drafts.push({
-          subject: { kind: 'path', id: config.path },
-          message: `${config.path}: plaintext ${secret.kind.replace(/-/g, ' ')} in ${secret.setting}`,
-          evidence: `${secret.setting} is set (value not recorded)`,
-          remediation: fixFor(secret),
-          key: secret.setting,
-        });
-      }
-    }
-    return findingsOrPass(drafts);
+      return drafts;
+    });
   },
 });

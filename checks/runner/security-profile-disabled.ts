@@ -1,5 +1,5 @@
 import { defineCheck } from '../../agent/core/check.js';
-import { judgeRunners, runnerFinding, tomlList, usesDocker } from './common.js';
+import { judgeDockerRunners, runnerFinding, tomlList } from './common.js';
 
 /** security_opt values that switch off a kernel confinement layer. */
 function disables(option: string): string | null {
@@ -25,29 +25,25 @@ export const securityProfileDisabled = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    return judgeRunners(facts.domains.runner, (runners) =>
-      runners.flatMap((at) => {
-        if (!usesDocker(at.runner)) return [];
-        const docker = at.runner.docker!;
-        const settings = [
-          { key: 'security_opt', values: docker.securityOpt, who: 'job containers' },
-          { key: 'services_security_opt', values: docker.servicesSecurityOpt, who: 'service containers' },
-        ];
-        return settings.flatMap(({ key, values, who }) =>
-          values.flatMap((option) => {
-            const layer = disables(option);
-            if (!layer) return [];
-            return [
-              runnerFinding(at, {
-                message: `${layer} confinement is off for ${who}`,
-                evidence: `[runners.docker] ${key} = ${tomlList(values)}`,
-                remediation: `Remove "${option}" from ${key} in [runners.docker].`,
-                key: `${key}:${option.toLowerCase()}`,
-              }),
-            ];
-          }),
-        );
-      }),
-    );
+    return judgeDockerRunners(facts.domains.runner, (at, docker) => {
+      const settings = [
+        { key: 'security_opt', values: docker.securityOpt, who: 'job containers' },
+        { key: 'services_security_opt', values: docker.servicesSecurityOpt, who: 'service containers' },
+      ];
+      return settings.flatMap(({ key, values, who }) =>
+        values.flatMap((option) => {
+          const layer = disables(option);
+          if (!layer) return [];
+          return [
+            runnerFinding(at, {
+              message: `${layer} confinement is off for ${who}`,
+              evidence: `[runners.docker] ${key} = ${tomlList(values)}`,
+              remediation: `Remove "${option}" from ${key} in [runners.docker].`,
+              key: `${key}:${option.toLowerCase()}`,
+            }),
+          ];
+        }),
+      );
+    });
   },
 });

@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { noRunnerReason } from './common.js';
-import { exposure } from './listen-address.js';
+import { defineCheck } from '../../agent/core/check.js';
+import { judgeConfigs } from './common.js';
+import { exposedListeners } from './listen-address.js';
 
 export const sessionServerExposed = defineCheck({
   meta: {
@@ -16,24 +16,14 @@ export const sessionServerExposed = defineCheck({
     requires: ['runner'],
   },
   evaluate(facts) {
-    const runnerFacts = facts.domains.runner;
-    const configs = runnerFacts.configs.filter((c) => c.status === 'ok');
-    if (configs.length === 0) return { status: 'not-applicable', reason: noRunnerReason(runnerFacts) };
-    return findingsOrPass(
-      configs.flatMap((config) => {
-        const address = config.sessionServerListenAddress;
-        if (!address || exposure(address) === 'loopback') return [];
-        const everywhere = exposure(address) === 'all-interfaces';
-        return [
-          {
-            subject: { kind: 'endpoint' as const, id: `${config.path}#session_server`, label: address },
-            message: `${config.path}: session server listens on ${everywhere ? 'all interfaces' : address}`,
-            evidence: `[session_server] listen_address = "${address}"`,
-            severity: everywhere ? ('medium' as const) : ('low' as const),
-            remediation: `Remove [session_server] from ${config.path} if web terminals are unused, or bind it to the address GitLab connects to and firewall that port.`,
-          },
-        ];
-      }),
+    return judgeConfigs(facts.domains.runner, (configs) =>
+      exposedListeners(configs, (config) => config.sessionServerListenAddress).map(({ config, address, everywhere, listensOn }) => ({
+        subject: { kind: 'endpoint' as const, id: `${config.path}#session_server`, label: address },
+        message: `${config.path}: session server listens on ${listensOn}`,
+        evidence: `[session_server] listen_address = "${address}"`,
+        severity: everywhere ? ('medium' as const) : ('low' as const),
+        remediation: `Remove [session_server] from ${config.path} if web terminals are unused, or bind it to the address GitLab connects to and firewall that port.`,
+      })),
     );
   },
 });
