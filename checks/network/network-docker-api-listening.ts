@@ -1,7 +1,8 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { ListeningSocket } from '../../collectors/network/types.js';
-import { socketAddress, socketOwnersText } from './describe.js';
+import { socketAddress } from './describe.js';
+import { judgeListeningSockets } from './listening.js';
 
 /** Severity and wording for one Docker API tcp listener; null when it is not a problem. */
 function judge(socket: ListeningSocket): { severity: Severity; why: string } | null {
@@ -37,21 +38,17 @@ export const networkDockerApiListening = defineCheck({
     requires: ['network'],
   },
   evaluate(facts) {
-    const sockets = facts.domains.network.sockets;
-    if (!sockets.observed) return { status: 'not-applicable', reason: 'listening sockets were not observed (no /proc/net/tcp under the root)' };
-    const findings: FindingDraft[] = [];
-    for (const socket of sockets.listening) {
-      if (socket.role !== 'docker-api' || socket.protocol === 'unix') continue;
+    return judgeListeningSockets(facts, (socket, report) => {
+      if (socket.role !== 'docker-api') return;
       const verdict = judge(socket);
-      if (!verdict) continue;
+      if (!verdict) return;
       const where = socket.scope === 'all-interfaces' ? 'on every interface' : `on ${socket.address}`;
-      findings.push({
-        subject: { kind: 'socket', id: `${socket.protocol}:${socketAddress(socket)}`, label: `Docker API at ${socketAddress(socket)}` },
+      report({
+        label: `Docker API at ${socketAddress(socket)}`,
         severity: verdict.severity,
         message: `the Docker API listens on tcp ${where} port ${socket.port}: ${verdict.why}`,
-        evidence: `${socket.protocol} ${socketAddress(socket)} LISTEN, ${socketOwnersText(socket)}; loopback probe: ${socket.dockerApiAccess ?? 'not-probed'}; tlsverify: ${socket.dockerTlsVerify ?? 'unknown'}`,
+        detail: `loopback probe: ${socket.dockerApiAccess ?? 'not-probed'}; tlsverify: ${socket.dockerTlsVerify ?? 'unknown'}`,
       });
-    }
-    return findingsOrPass(findings);
+    });
   },
 });

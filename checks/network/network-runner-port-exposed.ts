@@ -1,6 +1,6 @@
-import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
+import { defineCheck } from '../../agent/core/check.js';
 import type { SocketRole } from '../../collectors/network/types.js';
-import { socketAddress, socketOwnersText } from './describe.js';
+import { judgeListeningSockets } from './listening.js';
 
 const RUNNER_ROLES: Partial<Record<SocketRole, string>> = {
   'runner-metrics': 'metrics/debug server (listen_address)',
@@ -24,20 +24,15 @@ export const networkRunnerPortExposed = defineCheck({
     requires: ['network'],
   },
   evaluate(facts) {
-    const sockets = facts.domains.network.sockets;
-    if (!sockets.observed) return { status: 'not-applicable', reason: 'listening sockets were not observed (no /proc/net/tcp under the root)' };
-    const findings: FindingDraft[] = [];
-    for (const socket of sockets.listening) {
+    return judgeListeningSockets(facts, (socket, report) => {
       const what = RUNNER_ROLES[socket.role];
-      if (!what || socket.protocol === 'unix' || socket.scope === 'loopback') continue;
+      if (!what || socket.scope === 'loopback') return;
       const everywhere = socket.scope === 'all-interfaces';
-      findings.push({
-        subject: { kind: 'socket', id: `${socket.protocol}:${socketAddress(socket)}`, label: `gitlab-runner ${what}` },
+      report({
+        label: `gitlab-runner ${what}`,
         severity: everywhere ? 'medium' : 'low',
         message: `gitlab-runner's ${what} listens on ${everywhere ? 'every interface' : `the non-loopback address ${socket.address} (low)`}, port ${socket.port}`,
-        evidence: `${socket.protocol} ${socketAddress(socket)} LISTEN, ${socketOwnersText(socket)}`,
       });
-    }
-    return findingsOrPass(findings);
+    });
   },
 });
