@@ -1,6 +1,6 @@
 import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
 import { parseDaemonHost } from '../../collectors/docker/daemon-config.js';
-import { daemonInstalled } from './scope.js';
+import { daemonMissing } from './scope.js';
 
 function isLoopback(host: string | null): boolean {
   if (host === null) return false;
@@ -29,7 +29,8 @@ export const dockerApiTcpInsecure = defineCheck({
   },
   evaluate(facts) {
     const docker = facts.domains.docker;
-    if (!daemonInstalled(docker)) return { status: 'not-applicable', reason: 'no Docker engine, daemon.json or docker.service found' };
+    const missing = daemonMissing(docker);
+    if (missing) return missing;
     // What the files configure, then what the running engine warns about (it also sees flags set elsewhere).
     const fromEngine = (docker.engine?.unverifiedTcpListeners ?? []).map((l) => parseDaemonHost(`tcp://${l.address}`, 'the engine (/info warnings)', false, l.tls));
     const findings = new Map<string, FindingDraft>();

@@ -1,5 +1,5 @@
 import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
-import { daemonInstalled } from './scope.js';
+import { daemonMissing } from './scope.js';
 
 export const dockerDaemonHardening = defineCheck({
   meta: {
@@ -24,7 +24,8 @@ export const dockerDaemonHardening = defineCheck({
   },
   evaluate(facts) {
     const docker = facts.domains.docker;
-    if (!daemonInstalled(docker)) return { status: 'not-applicable', reason: 'no Docker engine, daemon.json or docker.service found' };
+    const missing = daemonMissing(docker);
+    if (missing) return missing;
     const file = docker.daemon.configFile;
     const engine = docker.engine;
     const findings: FindingDraft[] = [];

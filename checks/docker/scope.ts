@@ -16,9 +16,13 @@ export function engineMissing(docker: DockerFacts): CheckOutcome | null {
   return { status: 'not-applicable', reason: `no Docker engine at ${docker.endpoint} (${why})` };
 }
 
-/** Docker is on this host: an engine answered, or its daemon.json or docker.service exists. */
-export function daemonInstalled(docker: DockerFacts): boolean {
-  return docker.engine !== null || docker.daemon.configFile.present || docker.daemon.units.length > 0;
+/**
+ * Not applicable when Docker is not on this host: no engine answered and neither its daemon.json
+ * nor a docker.service exists, so there are no daemon settings to judge.
+ */
+export function daemonMissing(docker: DockerFacts): CheckOutcome | null {
+  if (docker.engine !== null || docker.daemon.configFile.present || docker.daemon.units.length > 0) return null;
+  return { status: 'not-applicable', reason: 'no Docker engine, daemon.json or docker.service found' };
 }
 
 /**
