@@ -1,7 +1,7 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { GitConfigSetting } from '../../collectors/system/types.js';
-import { listSome, RUNNER_SECURITY_URL } from './common.js';
+import { listSome, noShellRunner, RUNNER_SECURITY_URL, shellJobUserNames } from './common.js';
 
 const SEVERITY: Record<GitConfigSetting['risk'], Severity> = {
   'plaintext-credentials': 'high',
@@ -37,8 +37,8 @@ export const gitConfigDangerous = defineCheck({
   },
   evaluate(facts) {
     const system = facts.domains.system;
-    const shellUsers = new Set(system.jobUsers.filter((u) => u.runners.length > 0).map((u) => u.name));
-    if (shellUsers.size === 0) return { status: 'not-applicable', reason: 'no shell-executor runner on this host' };
+    const shellUsers = shellJobUserNames(system);
+    if (shellUsers.size === 0) return noShellRunner();
     return findingsOrPass(
       system.gitConfigs
         .filter((config) => config.settings.length > 0 && (config.scope === 'system' || (config.user !== null && shellUsers.has(config.user))))

@@ -1,5 +1,5 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { listSome, RUNNER_SECURITY_URL } from './common.js';
+import { listSome, readableItems, RUNNER_SECURITY_URL } from './common.js';
 
 export const jobHomeCredentials = defineCheck({
   meta: {
@@ -16,21 +16,15 @@ export const jobHomeCredentials = defineCheck({
   },
   evaluate(facts) {
     const system = facts.domains.system;
-    const shellUsers = new Set(system.jobUsers.filter((u) => u.runners.length > 0).map((u) => u.name));
     return findingsOrPass(
-      system.credentialFiles
-        .filter((file) => file.hasSecrets && file.readableBy.length > 0)
-        .map((file) => {
-          const shell = file.readableBy.some((u) => shellUsers.has(u));
-          return {
-            subject: { kind: 'path' as const, id: file.path },
-            message: `${file.kind} credentials${file.targets.length > 0 ? ` for ${listSome(file.targets)}` : ''} in ${file.path} are readable by ${file.readableBy.join(', ')}${shell ? ', so by every shell job' : ''}`,
-            evidence: `${file.size} bytes, owner uid ${file.owner}, mode ${file.mode.toString(8).padStart(4, '0')}, fingerprint ${file.fingerprint ?? 'none'}`,
-            // Without a shell runner the account runs no job code directly: the file waits for a compromise.
-            severity: shell ? ('high' as const) : ('medium' as const),
-            remediation: `Remove ${file.path} (and revoke what it holds if jobs could have read it).`,
-          };
-        }),
+      readableItems(system, system.credentialFiles.filter((file) => file.hasSecrets)).map(({ item: file, readByShellJobs: shell }) => ({
+        subject: { kind: 'path' as const, id: file.path },
+        message: `${file.kind} credentials${file.targets.length > 0 ? ` for ${listSome(file.targets)}` : ''} in ${file.path} are readable by ${file.readableBy.join(', ')}${shell ? ', so by every shell job' : ''}`,
+        evidence: `${file.size} bytes, owner uid ${file.owner}, mode ${file.mode.toString(8).padStart(4, '0')}, fingerprint ${file.fingerprint ?? 'none'}`,
+        // Without a shell runner the account runs no job code directly: the file waits for a compromise.
+        severity: shell ? ('high' as const) : ('medium' as const),
+        remediation: `Remove ${file.path} (and revoke what it holds if jobs could have read it).`,
+      })),
     );
   },
 });

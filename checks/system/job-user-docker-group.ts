@@ -1,6 +1,6 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
 import type { DockerGroupFacts, JobUser } from '../../collectors/system/types.js';
-import { describeJobUser, RUNNER_SECURITY_URL, soleRunner } from './common.js';
+import { describeJobUser, jobUserFindings, RUNNER_SECURITY_URL } from './common.js';
 
 function membership(user: JobUser, group: DockerGroupFacts): 'primary' | 'supplementary' | null {
   const listed = group.members.find((m) => m.user === user.name);
@@ -28,26 +28,22 @@ export const jobUserDockerGroup = defineCheck({
   evaluate(facts) {
     const system = facts.domains.system;
     return findingsOrPass(
-      system.jobUsers.flatMap((user) =>
-        user.uid === 0
-          ? []
-          : system.dockerGroups.flatMap((group) => {
-              const via = membership(user, group);
-              if (!via) return [];
-              const shell = user.runners.length > 0;
-              const reason = group.reason === 'owns-socket' ? 'owns the Docker socket' : 'is the docker group';
-              return [
-                {
-                  subject: { kind: 'user' as const, id: user.name },
-                  key: group.name,
-                  message: `${describeJobUser(user)} is in group ${group.name}, which ${reason}: ${shell ? 'every shell job can become root on this host' : 'a compromise of the account is root on this host'}`,
-                  evidence: `group ${group.name} (gid ${group.gid}) ${via === 'primary' ? 'is the primary group of' : 'lists'} ${user.name}`,
-                  severity: shell ? ('critical' as const) : ('high' as const),
-                  remediation: `Remove ${user.name} from group ${group.name} (gpasswd -d ${user.name} ${group.name}${via === 'primary' ? '; also change its primary group with usermod -g' : ''}).`,
-                  ...soleRunner(system, user),
-                },
-              ];
-            }),
+      jobUserFindings(system, (user) =>
+        system.dockerGroups.flatMap((group) => {
+          const via = membership(user, group);
+          if (!via) return [];
+          const shell = user.runners.length > 0;
+          const reason = group.reason === 'owns-socket' ? 'owns the Docker socket' : 'is the docker group';
+          return [
+            {
+              key: group.name,
+              message: `${describeJobUser(user)} is in group ${group.name}, which ${reason}: ${shell ? 'every shell job can become root on this host' : 'a compromise of the account is root on this host'}`,
+              evidence: `group ${group.name} (gid ${group.gid}) ${via === 'primary' ? 'is the primary group of' : 'lists'} ${user.name}`,
+              severity: shell ? ('critical' as const) : ('high' as const),
+              remediation: `Remove ${user.name} from group ${group.name} (gpasswd -d ${user.name} ${group.name}${via === 'primary' ? '; also change its primary group with usermod -g' : ''}).`,
+            },
+          ];
+        }),
       ),
     );
   },

@@ -1,7 +1,7 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { JobUser, SudoRule } from '../../collectors/system/types.js';
-import { describeJobUser, listSome, RUNNER_SECURITY_URL, soleRunner } from './common.js';
+import { describeJobUser, jobUserFindings, listSome, RUNNER_SECURITY_URL } from './common.js';
 
 /** Does a sudoers principal list name this account (directly, by group, by id, or ALL), not negated? */
 export function ruleApplies(rule: SudoRule, user: JobUser): boolean {
@@ -38,20 +38,16 @@ export const jobUserSudo = defineCheck({
   evaluate(facts) {
     const system = facts.domains.system;
     return findingsOrPass(
-      system.jobUsers.flatMap((user) =>
-        user.uid === 0
-          ? []
-          : system.sudo.rules
-              .filter((rule) => ruleApplies(rule, user))
-              .map((rule) => ({
-                subject: { kind: 'user' as const, id: user.name },
-                key: rule.source,
-                message: `${describeJobUser(user)} may run ${rule.allCommands ? 'any command' : listSome(rule.commands)} as ${rule.runAs.length > 0 ? rule.runAs.join(', ') : 'root'} through sudo${rule.nopasswd ? ' without a password' : ''}`,
-                evidence: `${rule.source}: ${rule.principals.join(', ')} = (${rule.runAs.join(', ') || 'root'}) ${rule.nopasswd ? 'NOPASSWD: ' : ''}${listSome(rule.commands)}`,
-                severity: severityOf(rule),
-                remediation: `Remove or narrow the rule at ${rule.source}${rule.principals.some((p) => p.startsWith('%')) ? ` (or take ${user.name} out of the group it names)` : ''}.`,
-                ...soleRunner(system, user),
-              })),
+      jobUserFindings(system, (user) =>
+        system.sudo.rules
+          .filter((rule) => ruleApplies(rule, user))
+          .map((rule) => ({
+            key: rule.source,
+            message: `${describeJobUser(user)} may run ${rule.allCommands ? 'any command' : listSome(rule.commands)} as ${rule.runAs.length > 0 ? rule.runAs.join(', ') : 'root'} through sudo${rule.nopasswd ? ' without a password' : ''}`,
+            evidence: `${rule.source}: ${rule.principals.join(', ')} = (${rule.runAs.join(', ') || 'root'}) ${rule.nopasswd ? 'NOPASSWD: ' : ''}${listSome(rule.commands)}`,
+            severity: severityOf(rule),
+            remediation: `Remove or narrow the rule at ${rule.source}${rule.principals.some((p) => p.startsWith('%')) ? ` (or take ${user.name} out of the group it names)` : ''}.`,
+          })),
       ),
     );
   },

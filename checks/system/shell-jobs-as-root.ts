@@ -1,5 +1,5 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { RUNNER_SECURITY_URL, runnerRef } from './common.js';
+import { noShellRunner, runnerRef, SHELL_EXECUTOR_REFERENCES, shellRunners } from './common.js';
 
 export const shellJobsAsRoot = defineCheck({
   meta: {
@@ -11,19 +11,16 @@ export const shellJobsAsRoot = defineCheck({
       'The shell executor runs job scripts directly on the host as the runner\'s --user, or as the runner process\'s own user when --user is missing. As root, every job of every project can read all secrets on the host, change the runner\'s config and persist anything.',
     remediation: 'Run the service with --user gitlab-runner (an unprivileged account without sudo or docker group), or move the runner to an isolating executor.',
     gitlabSection: 'shell-executor',
-    references: [
-      { title: 'Security for self-managed runners', url: RUNNER_SECURITY_URL },
-      { title: 'Shell executor', url: 'https://docs.gitlab.com/runner/executors/shell/' },
-    ],
+    references: SHELL_EXECUTOR_REFERENCES,
     requires: ['system'],
   },
   evaluate(facts) {
     const system = facts.domains.system;
-    const shellRunners = system.runners.filter((r) => r.executor === 'shell');
-    if (shellRunners.length === 0) return { status: 'not-applicable', reason: 'no shell-executor runner on this host' };
+    const runners = shellRunners(system);
+    if (runners.length === 0) return noShellRunner();
     const rootNames = new Set(system.jobUsers.filter((u) => u.uid === 0).map((u) => u.name));
     return findingsOrPass(
-      shellRunners
+      runners
         .filter((runner) => runner.jobUser !== null && rootNames.has(runner.jobUser))
         .map((runner) => {
           const user = system.jobUsers.find((u) => u.name === runner.jobUser);

@@ -1,5 +1,5 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
-import { describeJobUser, listSome, RUNNER_SECURITY_URL, soleRunner } from './common.js';
+import { describeJobUser, listSome, noShellRunner, SHELL_EXECUTOR_REFERENCES, shellJobUsers, soleRunner } from './common.js';
 
 export const shellStartupFilesWritable = defineCheck({
   meta: {
@@ -11,16 +11,13 @@ export const shellStartupFilesWritable = defineCheck({
       'The shell executor starts every job with a login shell (bash -l) as the job user, so ~/.bash_profile, ~/.profile and what they source run before each job. A job that writes them runs code in every later job of every project on the runner; ~/.bash_logout runs after each one.',
     remediation: 'Make the job user\'s home and startup files root-owned and read-only for the account (or remove them), and prefer ephemeral executors.',
     gitlabSection: 'shell-executor',
-    references: [
-      { title: 'Security for self-managed runners', url: RUNNER_SECURITY_URL },
-      { title: 'Shell executor', url: 'https://docs.gitlab.com/runner/executors/shell/' },
-    ],
+    references: SHELL_EXECUTOR_REFERENCES,
     requires: ['system'],
   },
   evaluate(facts) {
     const system = facts.domains.system;
-    const shellUsers = system.jobUsers.filter((u) => u.runners.length > 0);
-    if (shellUsers.length === 0) return { status: 'not-applicable', reason: 'no shell-executor runner on this host' };
+    const shellUsers = shellJobUsers(system);
+    if (shellUsers.length === 0) return noShellRunner();
     return findingsOrPass(
       shellUsers.flatMap((user) => {
         const files = system.startupFiles.filter((f) => f.user === user.name && f.writableBy.includes(user.name));

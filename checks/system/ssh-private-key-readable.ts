@@ -1,7 +1,7 @@
 import { defineCheck, findingsOrPass } from '../../agent/core/check.js';
 import type { Severity } from '../../agent/core/severity.js';
 import type { PrivateKeyFacts } from '../../collectors/system/types.js';
-import { RUNNER_SECURITY_URL } from './common.js';
+import { readableItems, RUNNER_SECURITY_URL } from './common.js';
 
 /** Unencrypted is usable at once; a passphrase buys time. Readers that run no job code lower the risk one step. */
 function severityOf(key: PrivateKeyFacts, readByShellJobs: boolean): Severity {
@@ -24,21 +24,17 @@ export const sshPrivateKeyReadable = defineCheck({
   },
   evaluate(facts) {
     const system = facts.domains.system;
-    const shellUsers = new Set(system.jobUsers.filter((u) => u.runners.length > 0).map((u) => u.name));
     return findingsOrPass(
-      system.ssh.privateKeys
-        .filter((key) => key.readableBy.length > 0)
-        .map((key) => {
-          const shell = key.readableBy.some((u) => shellUsers.has(u));
-          const what = `${key.encrypted ? 'passphrase-protected' : 'unencrypted'} ${key.keyType ?? key.format} key`;
-          return {
-            subject: { kind: 'key' as const, id: key.path },
-            message: `${what} ${key.path} is readable by ${key.readableBy.join(', ')}${shell ? ', the account shell jobs run as' : ''}`,
-            evidence: `${key.format}${key.publicFingerprint ? ` ${key.publicFingerprint}` : ''}, owner uid ${key.owner}, mode ${key.mode.toString(8).padStart(4, '0')}`,
-            severity: severityOf(key, shell),
-            remediation: `Remove ${key.path} from the host, or chown root and chmod 600 it inside a directory the job user cannot enter.`,
-          };
-        }),
+      readableItems(system, system.ssh.privateKeys).map(({ item: key, readByShellJobs: shell }) => {
+        const what = `${key.encrypted ? 'passphrase-protected' : 'unencrypted'} ${key.keyType ?? key.format} key`;
+        return {
+          subject: { kind: 'key' as const, id: key.path },
+          message: `${what} ${key.path} is readable by ${key.readableBy.join(', ')}${shell ? ', the account shell jobs run as' : ''}`,
+          evidence: `${key.format}${key.publicFingerprint ? ` ${key.publicFingerprint}` : ''}, owner uid ${key.owner}, mode ${key.mode.toString(8).padStart(4, '0')}`,
+          severity: severityOf(key, shell),
+          remediation: `Remove ${key.path} from the host, or chown root and chmod 600 it inside a directory the job user cannot enter.`,
+        };
+      }),
     );
   },
 });

@@ -1,5 +1,4 @@
 import { defineCheck, findingsOrPass, type FindingDraft } from '../../agent/core/check.js';
-import { RUNNER_SECURITY_URL } from './common.js';
 
 export const sshdConfigWeak = defineCheck({
   meta: {
