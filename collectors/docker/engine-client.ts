@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { safeErrorMessage, safeText } from '../../agent/lib/sanitize.js';
 import type { EngineEndpoint } from './endpoint.js';
 
@@ -80,13 +80,22 @@ function errorMessageOf(body: Buffer): string {
 export class EngineClient {
   private readonly docker: Dockerode;
 
-  constructor(
-    endpoint: EngineEndpoint,
+  private constructor(
+    docker: Dockerode,
     private readonly requestTimeoutMs: number,
     private readonly signal: AbortSignal,
-    private readonly maxBytes = MAX_RESPONSE_BYTES,
+    private readonly maxBytes: number,
   ) {
-    this.docker = new Dockerode(endpoint.options);
+    this.docker = docker;
+  }
+
+  /**
+   * dockerode (and the gRPC and protobuf code it brings) is loaded only when an engine is to be
+   * asked: about 0.2 s of start-up that commands and scans without Docker need not pay.
+   */
+  static async connect(endpoint: EngineEndpoint, requestTimeoutMs: number, signal: AbortSignal, maxBytes = MAX_RESPONSE_BYTES): Promise<EngineClient> {
+    const { default: DockerodeClient } = await import('dockerode');
+    return new EngineClient(new DockerodeClient(endpoint.options), requestTimeoutMs, signal, maxBytes);
   }
 
   /** GET `path` with `query`; resolves to parsed JSON or rejects with an EngineError. */

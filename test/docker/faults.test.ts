@@ -220,7 +220,7 @@ describe('docker collector faults', () => {
 
   it('refuses a response larger than the cap', async () => {
     engine = await new FakeEngine({ '/images/json': json(Array.from({ length: 2000 }, (_, i) => ({ Id: `sha256:${i}`, RepoTags: [`x/y:${i}`] }))) }).start();
-    const client = new EngineClient(resolveEndpoint(engine.socketPath, {}), 1000, new AbortController().signal, 4096);
+    const client = await EngineClient.connect(resolveEndpoint(engine.socketPath, {}), 1000, new AbortController().signal, 4096);
     await expect(client.get('/images/json')).rejects.toMatchObject({ kind: 'too-large' });
   });
 
