@@ -6,6 +6,7 @@
  * Options: --quick (small matrix), --out FILE (default bench/results/latest.json),
  *          --build DIR (tree whose dist/ is measured; default this repo), --socket PATH (default /var/run/docker.sock).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +76,8 @@ class Hosts {
     const host = buildLoadedHost(path.join(this.dir, key, 'root'), { projects: size.projects, filesPerCopy: size.filesPerCopy }, this.keys);
     const configFile = path.join(this.dir, key, 'runner-warden.toml');
     fs.writeFileSync(configFile, wardenConfig(host.root, this.socket));
+    // Flush the new files to disk now, so their writeback does not run during the measured scans.
+    execFileSync('sync');
     log(`host ${key}: ${host.buildEntries} entries under the builds dir, built in ${Math.round(performance.now() - started)} ms`);
     const entry = { ...host, configFile };
     this.built.set(key, entry);
