@@ -177,6 +177,23 @@ describe('runner-warden CLI', () => {
     expect(run.status).toBe(2);
   });
 
+  it('hands a slow reader on a pipe the whole report before exiting', () => {
+    // Enough working copies that the facts exceed a 64 KiB pipe buffer.
+    const big = new SyntheticHost().withIdentity('big-host');
+    big.write('/etc/passwd', 'root:x:0:0:root:/root:/bin/bash\ngitlab-runner:x:999:999::/home/gitlab-runner:/bin/bash\n');
+    for (let i = 0; i < 300; i++) big.write(`/home/gitlab-runner/builds/abc123/0/group/project-${i}/.git/config`, '[core]\n\tbare = false\n');
+    const main = path.join(__dirname, '../../dist/agent/cli/main.js');
+    const direct = big.path('/direct.json');
+    runWarden(['facts', '--root', big.root, '--config', wardenConfig, '--output', direct]);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${main}" facts --root "${big.root}" --config "${wardenConfig}" | (sleep 1; cat)`], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const expected = fs.readFileSync(direct, 'utf8').length;
+    expect(expected).toBeGreaterThan(65_536);
+    // Collection times differ between runs; the length of a complete JSON document is what counts.
+    expect(Math.abs(piped.stdout.length - expected)).toBeLessThan(200);
+    expect(() => JSON.parse(piped.stdout)).not.toThrow();
+    big.cleanup();
+  });
+
   it('uses colour only on a terminal and never with NO_COLOR', () => {
     expect(scan(host.root).stdout).not.toContain('\u001b[');
     // util-linux `script` gives the CLI a real terminal.
