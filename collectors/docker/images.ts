@@ -22,15 +22,20 @@ function isPlaceholder(reference: string): boolean {
 }
 
 /** One `/images/json` entry to image facts. */
+/** Tags and digests listed per image in the facts (all are counted and judged). */
+const MAX_LISTED_REFERENCES = 64;
+
 export function parseImage(entry: unknown): ImageFacts {
-  const tags = textsAt(entry, 'RepoTags', 300, 64).filter((tag) => !isPlaceholder(tag));
-  const digests = textsAt(entry, 'RepoDigests', 300, 64).filter((digest) => !isPlaceholder(digest));
+  // Registries and privacy are judged on every reference; only the lists kept in the facts are cut.
+  const tags = textsAt(entry, 'RepoTags', 300, Number.MAX_SAFE_INTEGER).filter((tag) => !isPlaceholder(tag));
+  const digests = textsAt(entry, 'RepoDigests', 300, Number.MAX_SAFE_INTEGER).filter((digest) => !isPlaceholder(digest));
   const references = [...tags, ...digests];
   const registries = [...new Set(references.map(registryOf))].sort();
   return {
     id: textAt(entry, 'Id', 100),
-    tags,
-    digests,
+    tags: tags.slice(0, MAX_LISTED_REFERENCES),
+    tagCount: tags.length,
+    digests: digests.slice(0, MAX_LISTED_REFERENCES),
     registries,
     looksPrivate: references.some((reference) => registryOf(reference) !== DOCKER_HUB && !PUBLIC_RUNNER_IMAGES.test(reference)),
     sizeBytes: numberAt(entry, 'Size') ?? 0,

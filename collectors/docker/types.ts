@@ -250,9 +250,11 @@ export interface RunnerJobLabels {
 export interface ImageFacts {
   /** Image id (`sha256:...`). */
   id: string;
-  /** Repo tags (`registry.example.com/team/app:1.2`); empty for dangling images. */
+  /** Repo tags (`registry.example.com/team/app:1.2`), the first 64; empty for dangling images. */
   tags: string[];
-  /** Repo digests (`repo@sha256:...`). */
+  /** How many repo tags the image has (all of them count for `registries` and `looksPrivate`). */
+  tagCount: number;
+  /** Repo digests (`repo@sha256:...`), the first 64. */
   digests: string[];
   /** Registry hosts of its tags and digests (`docker.io` for Docker Hub references). */
   registries: string[];

@@ -69,3 +69,14 @@ describe('docker-runner-volume-shared', () => {
     expect(run(dockerRunnerVolumeShared, snapshot({ docker: dockerFacts({ runnerVolumes: [volume(['42'])] }) })).status).toBe('pass');
   });
 });
+
+describe('images with many tags', () => {
+  it('judges every tag and counts them, listing only the first 64', () => {
+    const hubTags = Array.from({ length: 100 }, (_, i) => `alpine:${i}`);
+    const image = parseImage({ Id: 'sha256:' + 'a'.repeat(64), RepoTags: [...hubTags, 'registry.example.com/private/app:1'], Size: 1, Created: 1_700_000_000 });
+    expect(image.tags).toHaveLength(64);
+    expect(image.tagCount).toBe(101);
+    expect(image.looksPrivate).toBe(true);
+    expect(image.registries).toEqual(['docker.io', 'registry.example.com']);
+  });
+});
