@@ -105,30 +105,34 @@ async function runCollector(
   }
 }
 
-/** Runs every collector (each isolated and bounded) and returns one facts snapshot. */
+/**
+ * Runs every collector (each isolated and bounded) and returns one facts snapshot. A collector
+ * starts as soon as the collectors it runs after are done, not when a whole stage is: the build
+ * dir walk (after the runner facts) overlaps the Docker engine's answers.
+ */
 export async function collectFacts(options: CollectOptions): Promise<Facts> {
   const start = new Date();
   const needed = options.domains ? neededDomains(options.collectors, options.domains) : null;
   const domains: Partial<DomainFacts> = {};
   const statuses = new Map<string, CollectorStatus>();
-  for (const stage of stages(options.collectors)) {
-    const results = await Promise.all(
-      stage.map(async (collector) => {
-        if (needed && !needed.has(collector.provides)) {
-          const status: CollectorStatus = { name: collector.name, provides: collector.provides, status: 'skipped', durationMs: 0, message: 'not needed by the selected checks' };
-          return { collector, status };
-        }
-        options.onProgress?.(collector.name, 'start');
-        const result = await runCollector(collector, options, { ...domains });
-        options.onProgress?.(collector.name, 'done');
-        return { collector, ...result };
-      }),
-    );
-    for (const result of results) {
-      statuses.set(result.collector.name, result.status);
-      if ('facts' in result && result.facts !== undefined) (domains as Record<string, unknown>)[result.collector.provides] = result.facts;
-    }
+  const finished = new Map<FactDomain, Promise<void>>();
+  for (const collector of stages(options.collectors).flat()) {
+    const prerequisites = collector.after.flatMap((domain) => finished.get(domain) ?? []);
+    const run = async (): Promise<void> => {
+      await Promise.all(prerequisites);
+      if (needed && !needed.has(collector.provides)) {
+        statuses.set(collector.name, { name: collector.name, provides: collector.provides, status: 'skipped', durationMs: 0, message: 'not needed by the selected checks' });
+        return;
+      }
+      options.onProgress?.(collector.name, 'start');
+      const result = await runCollector(collector, options, { ...domains });
+      options.onProgress?.(collector.name, 'done');
+      statuses.set(collector.name, result.status);
+      if (result.facts !== undefined) (domains as Record<string, unknown>)[collector.provides] = result.facts;
+    };
+    finished.set(collector.provides, run());
   }
+  await Promise.all(finished.values());
   return {
     schemaVersion: 1,
     tool: { name: 'runner-warden', version: TOOL_VERSION },

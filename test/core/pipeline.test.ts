@@ -104,3 +104,31 @@ describe('suppressions', () => {
     expect(result.summary.suppressed).toBe(0);
   });
 });
+
+describe('collector scheduling', () => {
+  it('starts a collector as soon as the ones it runs after are done, not when a whole stage is', async () => {
+    const events: string[] = [];
+    const fake = (name: string, provides: 'runner' | 'docker' | 'system', after: ('runner' | 'docker')[], ms: number) => ({
+      name,
+      provides,
+      after,
+      timeoutMs: 5000,
+      collect: async () => {
+        events.push(`${name}:start`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        events.push(`${name}:end`);
+        return { searched: [] } as never;
+      },
+      validate: () => null,
+    });
+    const h = host();
+    await collectFacts({
+      root: h.root,
+      config: defaultConfig(),
+      collectors: [fake('runner', 'runner', [], 10), fake('docker', 'docker', [], 300), fake('system', 'system', ['runner'], 10)],
+      log: silentLog,
+    });
+    expect(events.indexOf('system:start')).toBeLessThan(events.indexOf('docker:end'));
+    expect(events.indexOf('system:start')).toBeGreaterThan(events.indexOf('runner:end'));
+  });
+});
