@@ -17,9 +17,9 @@ function problem(stage: string, subject: string, error: unknown): DockerProblem 
 const optionalBool = (value: unknown): boolean | null => (typeof value === 'boolean' ? value : null);
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 64).map((v) => safeText(v, 300)) : []);
 
-/** Reads /etc/docker/daemon.json under the host root. */
-export function readDaemonJson(root: string, problems: DockerProblem[]): DaemonJsonFacts {
-  const facts: DaemonJsonFacts = {
+/** daemon.json as absent: what a host without the file, or with an unreadable one, reports. */
+export function emptyDaemonJson(): DaemonJsonFacts {
+  return {
     path: DAEMON_JSON,
     present: false,
     error: null,
@@ -33,6 +33,11 @@ export function readDaemonJson(root: string, problems: DockerProblem[]): DaemonJ
     insecureRegistries: [],
     seccompProfile: null,
   };
+}
+
+/** Reads /etc/docker/daemon.json under the host root. */
+export function readDaemonJson(root: string, problems: DockerProblem[]): DaemonJsonFacts {
+  const facts = emptyDaemonJson();
   let text: string | null;
   try {
     text = readTextUnderRoot(root, DAEMON_JSON, { maxBytes: MAX_CONFIG_BYTES + 1 });

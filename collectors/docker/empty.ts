@@ -1,3 +1,4 @@
+import { emptyDaemonJson } from './daemon-config.js';
 import type { DockerFacts } from './types.js';
 
 /** Facts with nothing collected yet: the starting point the collector fills in. */
@@ -8,20 +9,7 @@ export function emptyDockerFacts(endpoint: string): DockerFacts {
     unavailable: null,
     engine: null,
     daemon: {
-      configFile: {
-        path: '/etc/docker/daemon.json',
-        present: false,
-        error: null,
-        hosts: [],
-        tls: null,
-        tlsVerify: null,
-        usernsRemap: null,
-        icc: null,
-        noNewPrivileges: null,
-        liveRestore: null,
-        insecureRegistries: [],
-        seccompProfile: null,
-      },
+      configFile: emptyDaemonJson(),
       units: [],
       hosts: [],
     },
