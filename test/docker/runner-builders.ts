@@ -1,4 +1,5 @@
-import type { DockerSection, RunnerConfigFile, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
+import type { DockerSection, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
+import { blankRunnerEntry, oneConfigRunnerFacts } from '../helpers/runner-facts.js';
 
 /** `[runners.docker]` with the runner's defaults, overridden where a case needs it. */
 export function dockerSection(overrides: Partial<DockerSection> = {}): DockerSection {
@@ -42,61 +43,19 @@ export function dockerSection(overrides: Partial<DockerSection> = {}): DockerSec
 }
 
 export function runnerEntry(overrides: Partial<RunnerEntry> = {}): RunnerEntry {
-  return {
-    index: 0,
+  return blankRunnerEntry({
     name: 'shared-docker',
     id: 'fp1:1111111111111111',
     gitlabId: 7,
     url: { value: 'https://gitlab.example.com', scheme: 'https', host: 'gitlab.example.com', hasCredentials: false },
-    cloneUrl: null,
     token: { kind: 'glrt', fingerprint: 'fp1:1111111111111111', shortTokenFingerprints: [], envVariable: null, obtainedAt: null, expiresAt: null },
-    tlsCaFile: null,
     executor: 'docker',
-    shell: null,
-    limit: 0,
-    requestConcurrency: null,
-    buildsDir: null,
-    cacheDir: null,
-    effectiveBuildsDir: null,
-    effectiveCacheDir: null,
-    environmentNames: [],
-    gitStrategy: null,
-    featureFlags: {},
-    environmentFeatureFlags: {},
-    jobCleanupEnabled: false,
-    debugTraceDisabled: false,
-    cleanGitConfig: null,
-    scripts: [],
     docker: dockerSection(),
-    machine: null,
-    autoscaler: null,
-    ssh: null,
-    kubernetes: null,
-    custom: null,
-    cache: null,
-    secrets: [],
     ...overrides,
-  };
+  });
 }
 
 /** Runner facts with one config.toml holding these runners. */
 export function runnerFacts(runners: RunnerEntry[]): RunnerFacts {
-  const config: RunnerConfigFile = {
-    path: '/etc/gitlab-runner/config.toml',
-    foundBy: ['default-path'],
-    file: null,
-    directory: null,
-    sizeBytes: 100,
-    status: 'ok',
-    execution: { source: 'none', jobUser: null, effectiveJobUser: null, effectiveJobUserGids: [], runnerRunsAsRoot: null, jobsRunAsRoot: null, workingDirectory: null },
-    concurrent: 4,
-    listenAddress: null,
-    sessionServerListenAddress: null,
-    logLevel: null,
-    runners,
-    ineffectiveKeys: [],
-    secrets: [],
-    systemId: null,
-  };
-  return { searched: [], launches: [], configs: [config], errors: [], binary: { path: null, status: 'not-found', version: null, revision: null, message: null }, machineIdFingerprint: null };
+  return oneConfigRunnerFacts(runners, { concurrent: 4 });
 }

@@ -3,9 +3,10 @@ import pino from 'pino';
 import type { DomainFacts } from '../../agent/core/facts.js';
 import { defaultConfig, type WardenConfig } from '../../agent/config/schema.js';
 import { collectSystem } from '../../collectors/system/index.js';
-import type { RunnerConfigFile, RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
+import type { RunnerEntry, RunnerFacts } from '../../collectors/runner/types.js';
 import type { SystemFacts } from '../../collectors/system/types.js';
 import { SyntheticHost } from '../helpers/host.js';
+import { blankRunnerEntry, oneConfigRunnerFacts } from '../helpers/runner-facts.js';
 
 export const JOB_UID = 999;
 export const DOCKER_GID = 998;
@@ -38,52 +39,18 @@ export function writeAsJob(host: SyntheticHost, hostPath: string, content: strin
 
 /** A minimal runner entry with the fields system facts read. */
 export function runnerEntry(overrides: Partial<RunnerEntry> = {}): RunnerEntry {
-  return {
-    index: 0,
+  return blankRunnerEntry({
     name: 'shell-runner',
-    id: 'fp1:0000000000000001',
-    gitlabId: null,
-    url: null,
-    cloneUrl: null,
-    token: { kind: 'glrt', fingerprint: 'fp1:0000000000000001', shortTokenFingerprints: [], envVariable: null, obtainedAt: null, expiresAt: null },
-    tlsCaFile: null,
     executor: 'shell',
-    shell: null,
-    limit: 0,
-    requestConcurrency: null,
-    buildsDir: null,
-    cacheDir: null,
     effectiveBuildsDir: '/home/gitlab-runner/builds',
     effectiveCacheDir: '/home/gitlab-runner/cache',
-    environmentNames: [],
-    gitStrategy: null,
-    featureFlags: {},
-    environmentFeatureFlags: {},
-    jobCleanupEnabled: false,
-    debugTraceDisabled: false,
-    cleanGitConfig: null,
-    scripts: [],
-    docker: null,
-    machine: null,
-    autoscaler: null,
-    ssh: null,
-    kubernetes: null,
-    custom: null,
-    cache: null,
-    secrets: [],
     ...overrides,
-  };
+  });
 }
 
 /** Runner facts with one config, launched with `--user <jobUser>` (null: no --user). */
 export function runnerFacts(entries: RunnerEntry[], jobUser: string | null = 'gitlab-runner', processUser = 'root'): RunnerFacts {
-  const config: RunnerConfigFile = {
-    path: '/etc/gitlab-runner/config.toml',
-    foundBy: ['default-path'],
-    file: null,
-    directory: null,
-    sizeBytes: 100,
-    status: 'ok',
+  return oneConfigRunnerFacts(entries, {
     execution: {
       source: 'systemd-unit',
       jobUser,
@@ -94,15 +61,7 @@ export function runnerFacts(entries: RunnerEntry[], jobUser: string | null = 'gi
       workingDirectory: '/home/gitlab-runner',
     },
     concurrent: 1,
-    listenAddress: null,
-    sessionServerListenAddress: null,
-    logLevel: null,
-    runners: entries,
-    ineffectiveKeys: [],
-    secrets: [],
-    systemId: null,
-  };
-  return { searched: [], launches: [], configs: [config], errors: [], binary: { path: null, status: 'not-found', version: null, revision: null, message: null }, machineIdFingerprint: null };
+  });
 }
 
 export async function collect(root: string, earlier: Partial<DomainFacts> = {}, config: WardenConfig = defaultConfig(), budgetMs = 20_000): Promise<SystemFacts> {
