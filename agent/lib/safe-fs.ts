@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { dirSyscalls } from './dir-syscalls.js';
+import { toFileInfo, type FileInfo, type FileType } from './file-info.js';
+
+export type { FileInfo, FileType } from './file-info.js';
 
 /**
  * File access for a root process reading trees that hostile jobs wrote.
  *
- * - Paths are resolved one component at a time against an open directory fd
- *   (through /proc/self/fd/N/name, since Node has no openat), each directory opened with
- *   O_DIRECTORY|O_NOFOLLOW: O_NOFOLLOW alone guards only the last component, and a directory
+ * - Paths are resolved one component at a time against an open directory fd (openat, or
+ *   /proc/self/fd/N/name where the native calls are not built: dir-syscalls.ts), each directory
+ *   opened with O_DIRECTORY|O_NOFOLLOW: O_NOFOLLOW alone guards only the last component, and a directory
  *   swapped for a symlink after our check cannot redirect an fd we already hold.
  * - Symlinks are never followed in job-writable trees ("never"). For well-known system files
  *   ("within-root") they are followed as a chroot would: absolute targets restart at the host
@@ -16,8 +20,6 @@ import path from 'node:path';
  */
 
 export type LinkPolicy = 'never' | 'within-root';
-export type FileType = 'file' | 'dir' | 'symlink' | 'fifo' | 'socket' | 'char' | 'block' | 'other';
-
 export type SafeFsCode = 'not-found' | 'symlink' | 'not-regular' | 'not-directory' | 'loop' | 'denied' | 'io';
 
 export class SafeFsError extends Error {
@@ -30,18 +32,6 @@ export class SafeFsError extends Error {
   }
 }
 
-export interface FileInfo {
-  type: FileType;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  mtimeMs: number;
-  dev: number;
-  ino: number;
-  nlink: number;
-}
-
 export const DEFAULT_MAX_READ = 256 * 1024;
 const MAX_LINK_HOPS = 40;
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY, O_CLOEXEC } = fs.constants as typeof fs.constants & {
@@ -50,56 +40,34 @@ const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_DIRECTORY, O_CLOEXEC } = fs.constant
 const DIR_FLAGS = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | (O_CLOEXEC ?? 0);
 const FILE_FLAGS = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | (O_CLOEXEC ?? 0);
 
-export function fileType(stats: fs.Stats): FileType {
-  if (stats.isFile()) return 'file';
-  if (stats.isDirectory()) return 'dir';
-  if (stats.isSymbolicLink()) return 'symlink';
-  if (stats.isFIFO()) return 'fifo';
-  if (stats.isSocket()) return 'socket';
-  if (stats.isCharacterDevice()) return 'char';
-  if (stats.isBlockDevice()) return 'block';
-  return 'other';
-}
-
-export function toFileInfo(stats: fs.Stats): FileInfo {
-  return {
-    type: fileType(stats),
-    mode: stats.mode & 0o7777,
-    uid: stats.uid,
-    gid: stats.gid,
-    size: stats.size,
-    mtimeMs: Math.trunc(stats.mtimeMs),
-    dev: stats.dev,
-    ino: stats.ino,
-    nlink: stats.nlink,
-  };
+/** The SafeFsCode of an errno name ('ENOENT', ...). */
+export function safeFsCode(errno: string | undefined): SafeFsCode {
+  if (errno === 'ENOENT') return 'not-found';
+  if (errno === 'ELOOP') return 'symlink';
+  if (errno === 'ENOTDIR') return 'not-directory';
+  if (errno === 'EACCES' || errno === 'EPERM') return 'denied';
+  return 'io';
 }
 
 function mapErrno(error: unknown, hostPath: string): SafeFsError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof SafeFsError) return error;
-  if (code === 'ENOENT') return new SafeFsError('not-found', hostPath);
-  if (code === 'ELOOP') return new SafeFsError('symlink', hostPath);
-  if (code === 'ENOTDIR') return new SafeFsError('not-directory', hostPath);
-  if (code === 'EACCES' || code === 'EPERM') return new SafeFsError('denied', hostPath);
-  return new SafeFsError('io', hostPath, code);
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = safeFsCode(errno);
+  return new SafeFsError(code, hostPath, code === 'io' ? errno : undefined);
 }
 
 /**
- * The path of one child of an open directory. A name must be a single component: a '/' would
- * resolve the components before it by path (following symlinks), and '..' would leave the directory.
+ * One child name as bytes. A name must be a single component: a '/' would resolve the components
+ * before it by path (following symlinks), and '.' or '..' would not be a child at all.
  */
-function childPath(dirFd: number, name: string | Buffer): string | Buffer {
-  const invalid =
-    typeof name === 'string'
-      ? name === '' || name === '..' || name.includes('/') || name.includes('\0')
-      : name.length === 0 || name.includes(0x2f) || name.includes(0) || (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
-  if (invalid) {
-    const shown = typeof name === 'string' ? name : name.toString('latin1');
+function component(name: string | Buffer): Buffer {
+  const bytes = typeof name === 'string' ? Buffer.from(name) : name;
+  const dots = bytes.length <= 2 && bytes.every((byte) => byte === 0x2e);
+  if (bytes.length === 0 || dots || bytes.includes(0x2f) || bytes.includes(0)) {
+    const shown = bytes.toString('latin1');
     throw new SafeFsError('not-found', `<invalid name ${JSON.stringify(shown.slice(0, 40))}>`, 'not a single path component');
   }
-  const prefix = `/proc/self/fd/${dirFd}/`;
-  return typeof name === 'string' ? prefix + name : Buffer.concat([Buffer.from(prefix), name]);
+  return bytes;
 }
 
 /** An open directory; children are reached relative to its fd, never by re-resolving a path. */
@@ -120,7 +88,7 @@ export class DirHandle {
   }
 
   private childHostPath(name: string | Buffer): string {
-    // Names are single components (childPath enforces it), so plain concatenation is the join.
+    // Names are single components (component() enforces it), so plain concatenation is the join.
     const child = typeof name === 'string' ? name : name.toString('utf8');
     return this.hostPath.endsWith('/') ? `${this.hostPath}${child}` : `${this.hostPath}/${child}`;
   }
@@ -128,10 +96,12 @@ export class DirHandle {
   /** lstat of a child: never follows it. */
   lstat(name: string | Buffer): FileInfo {
     try {
-      return toFileInfo(fs.lstatSync(childPath(this.fd, name)));
+      const info = dirSyscalls().lstat(this.fd, component(name));
+      if (info) return info;
     } catch (error) {
       throw mapErrno(error, this.childHostPath(name));
     }
+    throw new SafeFsError('not-found', this.childHostPath(name));
   }
 
   /**
@@ -141,8 +111,7 @@ export class DirHandle {
    */
   lstatIfExists(name: string | Buffer): FileInfo | null {
     try {
-      const stats = fs.lstatSync(childPath(this.fd, name), { throwIfNoEntry: false });
-      return stats ? toFileInfo(stats) : null;
+      return dirSyscalls().lstat(this.fd, component(name));
     } catch (error) {
       throw mapErrno(error, this.childHostPath(name));
     }
@@ -156,7 +125,7 @@ export class DirHandle {
   openDir(name: string | Buffer): DirHandle {
     const hostPath = this.childHostPath(name);
     try {
-      return new DirHandle(fs.openSync(childPath(this.fd, name), DIR_FLAGS), hostPath);
+      return new DirHandle(dirSyscalls().open(this.fd, component(name), DIR_FLAGS), hostPath);
     } catch (error) {
       // O_DIRECTORY|O_NOFOLLOW on a symlink fails with ENOTDIR, not ELOOP: tell the two apart,
       // so callers can report a planted symlink as such.
@@ -168,7 +137,7 @@ export class DirHandle {
 
   private isSymlink(name: string | Buffer): boolean {
     try {
-      return fs.lstatSync(childPath(this.fd, name)).isSymbolicLink();
+      return dirSyscalls().lstat(this.fd, component(name))?.type === 'symlink';
     } catch {
       return false;
     }
@@ -176,7 +145,7 @@ export class DirHandle {
 
   readLink(name: string | Buffer): string {
     try {
-      return fs.readlinkSync(childPath(this.fd, name), 'utf8');
+      return dirSyscalls().readlink(this.fd, component(name));
     } catch (error) {
       throw mapErrno(error, this.childHostPath(name));
     }
@@ -188,7 +157,7 @@ export class DirHandle {
     const hostPath = (): string => this.childHostPath(name);
     let fd: number;
     try {
-      fd = fs.openSync(childPath(this.fd, name), FILE_FLAGS);
+      fd = dirSyscalls().open(this.fd, component(name), FILE_FLAGS);
     } catch (error) {
       throw mapErrno(error, hostPath());
     }

@@ -70,6 +70,13 @@ export interface WalkVisitor {
    * the cost of the walk must not grow with the files inside it.
    */
   enter(visit: DirVisit): 'list' | 'skip';
+  /**
+   * Called with subdirectories of a listed directory (up to CLAIM_BATCH at a time, in order)
+   * before the walk opens them. Returns one flag per name; true: the visitor dealt with that one
+   * through `visit.dir` (the parent), and the walk neither opens nor lists it. A visitor that
+   * judges a directory by a few known children does so in one step, and for many at once.
+   */
+  claim?(visit: DirVisit, names: Buffer[]): boolean[];
   /** Called for each regular file of a listed directory (by name: open it through `visit.dir`). */
   file?(visit: DirVisit, name: Buffer): void;
 }
@@ -84,6 +91,22 @@ interface Frame {
   depth: number;
   subdirs: Buffer[];
   next: number;
+  /** claim() flags for subdirs[claimedFrom .. claimedFrom + claimed.length). */
+  claimedFrom: number;
+  claimed: boolean[];
+}
+
+/** Subdirectories offered to claim() per call: the walk checks its clock between calls. */
+export const CLAIM_BATCH = 256;
+
+/** Whether the visitor claimed subdirs[index], asking it for the next batch when needed. */
+function claimed(frame: Frame, index: number, visitor: WalkVisitor): boolean {
+  if (!visitor.claim) return false;
+  if (index >= frame.claimedFrom + frame.claimed.length) {
+    frame.claimedFrom = index;
+    frame.claimed = visitor.claim({ dir: frame.dir, path: frame.path, depth: frame.depth }, frame.subdirs.slice(index, index + CLAIM_BATCH));
+  }
+  return frame.claimed[index - frame.claimedFrom] === true;
 }
 
 const SPECIAL: ReadonlySet<FileType> = new Set(['fifo', 'socket', 'char', 'block']);
@@ -181,7 +204,7 @@ export async function walkTree(root: DirHandle, rootHostPath: string, limits: Wa
   const state = new WalkState(rootHostPath, limits);
   const stack: Frame[] = [];
   const enter = (dir: DirHandle, path: Buffer[], depth: number): void => {
-    const frame: Frame = { dir, path, depth, subdirs: [], next: 0 };
+    const frame: Frame = { dir, path, depth, subdirs: [], next: 0, claimedFrom: 0, claimed: [] };
     stack.push(frame);
     if (visitor.enter({ dir, path, depth }) === 'list') frame.subdirs = listSubdirs(frame, state, visitor);
   };
@@ -195,7 +218,8 @@ export async function walkTree(root: DirHandle, rootHostPath: string, limits: Wa
       }
       const frame = stack[stack.length - 1] as Frame;
       if (state.outOfTime(frame.path)) break;
-      const name = frame.subdirs[frame.next++];
+      const index = frame.next++;
+      const name = frame.subdirs[index];
       if (name === undefined) {
         stack.pop();
         if (frame.dir !== root) frame.dir.close();
@@ -207,6 +231,7 @@ export async function walkTree(root: DirHandle, rootHostPath: string, limits: Wa
         frame.next = frame.subdirs.length;
         continue;
       }
+      if (claimed(frame, index, visitor)) continue;
       const child = openChild(frame, name, state);
       if (child) enter(child, [...frame.path, name], frame.depth + 1);
     }

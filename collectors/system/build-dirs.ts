@@ -1,6 +1,6 @@
-import { SafeFsError, type DirHandle, type FileInfo } from '../../agent/lib/safe-fs.js';
 import { printableBytes, safeText } from '../../agent/lib/sanitize.js';
 import { walkPathDisplay, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
+import { GIT_CONFIG_READ_BYTES, probeChildren, probeOpenDir, type ConfigRead, type GitDirProbe } from './git-dir-probe.js';
 import { displayUrl, headerCredentials, parseGitConfig, urlCredentials, type UrlCredentials } from './git-config.js';
 import type { HostFiles } from './host-files.js';
 import type { BuildDirFacts, WorkingCopy } from './types.js';
@@ -12,10 +12,10 @@ import type { BuildDirFacts, WorkingCopy } from './types.js';
  * with the files in them.
  */
 
-/** `.git/config` of a working copy is read up to this size; a bigger one is read in part and said so. */
-export const GIT_CONFIG_READ_BYTES = 8 * 1024;
 /** Working copies listed in the facts (all are counted). */
 export const MAX_LISTED_WORKING_COPIES = 200;
+/** Remotes and credentials listed per working copy. */
+const MAX_LISTED_REMOTES = 10;
 
 export interface BuildDirTarget {
   path: string;
@@ -23,17 +23,9 @@ export interface BuildDirTarget {
   runners: string[];
 }
 
-function lstatOrNull(dir: DirHandle, name: string): FileInfo | null {
-  try {
-    return dir.lstatIfExists(name);
-  } catch (error) {
-    if (error instanceof SafeFsError) return null;
-    throw error;
-  }
-}
-
 interface GitDirReading {
-  remotes: string[];
+  /** Remote URLs as written, credentials included: shown only through displayUrl, and only for listed copies. */
+  rawRemotes: string[];
   credentials: UrlCredentials[];
   submodules: boolean;
   indexBytes: number;
@@ -41,24 +33,35 @@ interface GitDirReading {
   problem: string | null;
 }
 
-function readConfig(git: DirHandle, into: GitDirReading): void {
-  const info = lstatOrNull(git, 'config');
-  if (!info) return;
-  if (info.type !== 'file') {
-    into.problem = `.git/config is a ${info.type}: not opened`;
-    return;
+function configProblem(config: ConfigRead): string | null {
+  switch (config.state) {
+    case 'absent':
+      return null;
+    case 'not-opened':
+      return `.git/config is a ${config.type}: not opened`;
+    case 'failed':
+      return `.git/config: ${config.code}`;
+    case 'read':
+      return config.truncated ? `.git/config is ${config.size} bytes: only the first ${GIT_CONFIG_READ_BYTES} were read` : null;
   }
-  let read: ReturnType<DirHandle['readFile']>;
-  try {
-    read = git.readFile('config', GIT_CONFIG_READ_BYTES);
-  } catch (error) {
-    into.problem = error instanceof SafeFsError ? `.git/config: ${error.code}` : '.git/config: unreadable';
-    return;
-  }
-  if (read.truncated) into.problem = `.git/config is ${read.info.size} bytes: only the first ${GIT_CONFIG_READ_BYTES} were read`;
-  for (const entry of parseGitConfig(read.data.toString('utf8'))) {
+}
+
+function gitProblem(probe: GitDirProbe): string | null {
+  if (probe.gitType === 'symlink') return '.git is a symlink: not followed';
+  if (probe.gitType === 'file') return '.git is a file (a gitdir link): not followed';
+  if (probe.gitOpenProblem) return `.git: ${probe.gitOpenProblem}`;
+  return configProblem(probe.config);
+}
+
+/** The sections of .git/config that hold remotes and credentials. */
+const CREDENTIAL_SECTIONS: ReadonlySet<string> = new Set(['remote', 'url', 'http']);
+
+function reading(probe: GitDirProbe): GitDirReading {
+  const into: GitDirReading = { rawRemotes: [], credentials: [], submodules: probe.submodules, indexBytes: probe.indexBytes, mtimeMs: probe.mtimeMs, problem: gitProblem(probe) };
+  if (probe.config.state !== 'read') return into;
+  for (const entry of parseGitConfig(probe.config.text, CREDENTIAL_SECTIONS)) {
     if (entry.section === 'remote' && entry.key === 'url') {
-      into.remotes.push(displayUrl(entry.value, 300));
+      if (into.rawRemotes.length < MAX_LISTED_REMOTES) into.rawRemotes.push(entry.value);
       const credential = urlCredentials(entry.value);
       if (credential) into.credentials.push(credential);
     } else if (entry.section === 'url' && entry.subsection !== null) {
@@ -69,32 +72,7 @@ function readConfig(git: DirHandle, into: GitDirReading): void {
       if (credential) into.credentials.push(credential);
     }
   }
-}
-
-function readGitDir(dir: DirHandle, gitType: FileInfo['type'], into: GitDirReading): void {
-  if (gitType === 'symlink') {
-    into.problem = '.git is a symlink: not followed';
-    return;
-  }
-  if (gitType === 'file') {
-    into.problem = '.git is a file (a gitdir link): not followed';
-    return;
-  }
-  let git: DirHandle;
-  try {
-    git = dir.openDir('.git');
-  } catch (error) {
-    into.problem = error instanceof SafeFsError ? `.git: ${error.code}` : '.git: unreadable';
-    return;
-  }
-  try {
-    readConfig(git, into);
-    into.submodules = lstatOrNull(git, 'modules')?.type === 'dir';
-    const index = lstatOrNull(git, 'index');
-    into.indexBytes = index?.type === 'file' ? index.size : 0;
-  } finally {
-    git.close();
-  }
+  return into;
 }
 
 /** Shell builds live at <short-token>/<concurrent-id>/<namespace>/<project>: the project is what follows the first two. */
@@ -126,13 +104,6 @@ function joinedOf(copy: FoundCopy): Buffer {
   return copy.joined;
 }
 
-function inspect(dir: DirHandle, git: FileInfo, parts: Buffer[]): FoundCopy {
-  // Every fetch or checkout rewrites files in .git, so its mtime dates the last job: no extra stat needed.
-  const reading: GitDirReading = { remotes: [], credentials: [], submodules: false, indexBytes: 0, mtimeMs: git.mtimeMs, problem: null };
-  readGitDir(dir, git.type, reading);
-  return { parts, reading };
-}
-
 function toWorkingCopy(copy: FoundCopy, rootPath: string, kind: BuildDirFacts['kind']): WorkingCopy {
   const { parts, reading } = copy;
   const pathBytes = Buffer.concat([Buffer.from(rootPath.endsWith('/') ? rootPath : `${rootPath}/`), joinedOf(copy)]);
@@ -142,8 +113,8 @@ function toWorkingCopy(copy: FoundCopy, rootPath: string, kind: BuildDirFacts['k
     project: printableBytes(joinParts(projectParts(parts, kind)), 300),
     mtimeMs: reading.mtimeMs,
     indexBytes: reading.indexBytes,
-    remotes: reading.remotes.slice(0, 10),
-    credentials: reading.credentials.slice(0, 10),
+    remotes: reading.rawRemotes.map((url) => displayUrl(url, 300)),
+    credentials: reading.credentials.slice(0, MAX_LISTED_REMOTES),
     submodules: reading.submodules,
     configProblem: reading.problem,
   };
@@ -173,15 +144,25 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
   const projects = new Set<string>();
   let walk: WalkReport;
   try {
+    const found = (probe: GitDirProbe, parts: Buffer[]): void => {
+      copies.push({ parts, reading: reading(probe) });
+      // Identity by bytes: two hostile names that print alike are still two projects.
+      projects.add(projectKey(parts, target.kind));
+    };
     walk = await walkTree(opened.handle, base.path, limits, {
+      // Subdirectories are probed before the walk would enter them (claim); only the walk's
+      // root is met already open.
       enter: ({ dir, path }) => {
-        const git = lstatOrNull(dir, '.git');
-        if (!git || !['dir', 'file', 'symlink'].includes(git.type)) return 'list';
-        copies.push(inspect(dir, git, [...path]));
-        // Identity by bytes: two hostile names that print alike are still two projects.
-        projects.add(projectKey(path, target.kind));
+        const probe = path.length === 0 ? probeOpenDir(dir) : null;
+        if (!probe) return 'list';
+        found(probe, []);
         return 'skip';
       },
+      claim: ({ dir, path }, names) =>
+        probeChildren(dir, names).map((probe, i) => {
+          if (probe) found(probe, [...path, names[i] as Buffer]);
+          return probe !== null;
+        }),
     });
   } finally {
     opened.close();

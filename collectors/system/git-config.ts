@@ -22,7 +22,11 @@ export interface GitConfigEntry {
 
 const MAX_ENTRIES = 2_000;
 
+const NEEDS_UNQUOTING = /["\\#;]/;
+
 function unquote(raw: string): string {
+  // Most values hold no quote, escape or comment: nothing to do but trim.
+  if (!NEEDS_UNQUOTING.test(raw)) return raw.trim();
   let out = '';
   let quoted = false;
   for (let i = 0; i < raw.length; i++) {
@@ -37,8 +41,12 @@ function unquote(raw: string): string {
   return out.trim();
 }
 
-/** Parses git config text; malformed lines are skipped, never fatal. */
-export function parseGitConfig(text: string): GitConfigEntry[] {
+/**
+ * Parses git config text; malformed lines are skipped, never fatal. With `sections` (lowercase
+ * names), the variables of other sections are passed over unparsed: a walk over thousands of
+ * working copies wants three sections of each.
+ */
+export function parseGitConfig(text: string, sections?: ReadonlySet<string>): GitConfigEntry[] {
   const entries: GitConfigEntry[] = [];
   let section = '';
   let subsection: string | null = null;
@@ -47,7 +55,7 @@ export function parseGitConfig(text: string): GitConfigEntry[] {
     let line = (lines[index] as string).trim();
     const lineNumber = index + 1;
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\](.*)$/.exec(line);
+    const header = line.startsWith('[') && /^\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\](.*)$/.exec(line);
     if (header) {
       const name = (header[1] as string).toLowerCase();
       // [section.sub] is the old spelling of [section "sub"].
@@ -61,9 +69,10 @@ export function parseGitConfig(text: string): GitConfigEntry[] {
       section = '';
       continue;
     }
-    if (section === '') continue;
-    // Continuation lines: a value ending in a backslash goes on.
+    // Continuation lines: a value ending in a backslash goes on (in a skipped section too, so
+    // that a continued line is never read as a header).
     while (line.endsWith('\\') && index + 1 < lines.length) line = line.slice(0, -1) + (lines[++index] as string);
+    if (section === '' || (sections && !sections.has(section))) continue;
     // Variable names are short; a runaway "name" is garbage, not a setting.
     const pair = /^([A-Za-z][A-Za-z0-9-]{0,99})\s*(?:=(.*))?$/.exec(line);
     if (!pair) continue;

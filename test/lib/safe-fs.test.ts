@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirHandle, SafeFsError } from '../../agent/lib/safe-fs.js';
+import { FILE_ACCESS_MODES, withFileAccess } from '../helpers/file-access.js';
 import { ScratchTree } from './tree.js';
 
 let tree: ScratchTree;
@@ -15,7 +16,9 @@ function codeOf(work: () => unknown): string | undefined {
   }
 }
 
-describe('DirHandle', () => {
+describe.each(FILE_ACCESS_MODES)('DirHandle (%s file access)', (mode) => {
+  withFileAccess(mode);
+
   it('reports a symlinked child directory as a symlink (O_DIRECTORY|O_NOFOLLOW says ENOTDIR)', () => {
     tree = new ScratchTree();
     tree.symlink('/etc', 'etc').file('x', 'plain');
@@ -28,7 +31,7 @@ describe('DirHandle', () => {
     }
   });
 
-  it.each([['a/b'], ['..'], [''], ['x\u0000y']])('refuses %j: a child name must be one path component', (name) => {
+  it.each([['a/b'], ['..'], ['.'], [''], ['x\u0000y']])('refuses %j: a child name must be one path component', (name) => {
     tree = new ScratchTree();
     tree.dir('a', 'b').file('secret', 'a', 'b', 'f');
     fs.symlinkSync('/', `${tree.root}/a/up`);
@@ -62,6 +65,26 @@ describe('DirHandle', () => {
     const dir = DirHandle.openRoot(`${tree.root}/a`);
     try {
       expect(codeOf(() => dir.readFile('etc/hostname'))).toBe('not-found');
+    } finally {
+      dir.close();
+    }
+  });
+
+  it('lstat, readLink and readFile see the entry itself, with the same fields either way', () => {
+    tree = new ScratchTree();
+    tree.file('hello\n', 'f').dir('d').symlink('x'.repeat(4000), 'long').symlink('/etc/shadow', 'shadow');
+    fs.chmodSync(`${tree.root}/f`, 0o640);
+    const dir = DirHandle.openRoot(tree.root);
+    try {
+      const stats = fs.lstatSync(`${tree.root}/f`);
+      expect(dir.lstat('f')).toEqual({ type: 'file', mode: 0o640, uid: stats.uid, gid: stats.gid, size: 6, mtimeMs: Math.trunc(stats.mtimeMs), dev: stats.dev, ino: stats.ino, nlink: 1 });
+      expect(dir.lstat('d').type).toBe('dir');
+      expect(dir.lstat('shadow').type).toBe('symlink');
+      expect(dir.readLink('long')).toBe('x'.repeat(4000));
+      expect(codeOf(() => dir.readLink('f'))).toBe('io');
+      expect(codeOf(() => dir.readFile('shadow'))).toBe('symlink');
+      expect(dir.readFile('f', 3)).toMatchObject({ data: Buffer.from('hel'), truncated: true });
+      expect(codeOf(() => dir.lstat('absent'))).toBe('not-found');
     } finally {
       dir.close();
     }

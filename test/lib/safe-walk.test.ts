@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirHandle } from '../../agent/lib/safe-fs.js';
-import { openTreeRoot, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
+import { CLAIM_BATCH, openTreeRoot, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
+import { FILE_ACCESS_MODES, withFileAccess } from '../helpers/file-access.js';
 import { ScratchTree } from './tree.js';
 
 let tree: ScratchTree;
@@ -28,7 +29,9 @@ async function walk(root: string, lim: WalkLimits, onEnter?: (path: readonly Buf
   }
 }
 
-describe('walkTree', () => {
+describe.each(FILE_ACCESS_MODES)('walkTree (%s file access)', (mode) => {
+  withFileAccess(mode);
+
   it('never enters symlinks (to /, loops, self) and counts them', async () => {
     tree = new ScratchTree();
     tree.dir('a').file('x', 'a', 'f').symlink('/', 'a', 'root').symlink('b', 'loop1').symlink('loop1', 'b').symlink('.', 'self').symlink('/etc/shadow', 'a', 'shadow');
@@ -122,6 +125,62 @@ describe('walkTree', () => {
     expect(report.races).toBe(1);
     expect(dirs).not.toContain(`/${swapped[0]}`);
     expect(dirs.some((d) => d.includes('etc') || d.includes('proc'))).toBe(false);
+  });
+});
+
+describe('walkTree: claims', () => {
+  async function claimWalk(lim: WalkLimits, claim: (names: string[]) => boolean[]): Promise<{ report: WalkReport; entered: string[]; batches: string[][] }> {
+    const dir = DirHandle.openRoot(tree.root);
+    const entered: string[] = [];
+    const batches: string[][] = [];
+    try {
+      const report = await walkTree(dir, '/builds', lim, {
+        enter: ({ path }) => {
+          entered.push(path.map((p) => p.toString()).join('/'));
+          return 'list';
+        },
+        claim: (_visit, names) => {
+          const text = names.map((n) => n.toString());
+          batches.push(text);
+          return claim(text);
+        },
+      });
+      return { report, entered, batches };
+    } finally {
+      dir.close();
+    }
+  }
+
+  it('offers subdirectories in batches, in listing order; claimed ones are neither opened nor listed', async () => {
+    tree = new ScratchTree();
+    for (let i = 0; i < 600; i++) tree.dir(`p${i}`, 'inside');
+    const { entered, batches, report } = await claimWalk(limits(), (names) => names.map((n) => n.startsWith('p') && Number(n.slice(1)) % 2 === 0));
+    expect(batches.filter((b) => b[0]?.startsWith('p')).map((b) => b.length)).toEqual([CLAIM_BATCH, CLAIM_BATCH, 600 - 2 * CLAIM_BATCH]);
+    // The odd ones were entered and their children offered in turn; the even ones never were.
+    expect(entered.filter((e) => /^p\d+$/.test(e))).toHaveLength(300);
+    expect(entered.some((e) => /^p\d*[02468]$/.test(e))).toBe(false);
+    expect(entered.filter((e) => e.endsWith('/inside'))).toHaveLength(300);
+    expect(report.entries).toBe(600 + 300);
+  });
+
+  it('offers nothing below the depth limit', async () => {
+    tree = new ScratchTree();
+    tree.dir('a', 'b', 'c');
+    const { batches, report } = await claimWalk(limits({ maxDepth: 1 }), (names) => names.map(() => false));
+    expect(batches).toEqual([['a']]);
+    expect(report.limits).toEqual(['depth']);
+  });
+
+  it('checks its clock between batches: a slow claimer stops the walk at the deadline', async () => {
+    tree = new ScratchTree();
+    for (let i = 0; i < 4 * CLAIM_BATCH; i++) tree.dir(`p${i}`);
+    const { batches, report } = await claimWalk(limits({ deadline: Date.now() + 50 }), (names) => {
+      const until = performance.now() + 40;
+      while (performance.now() < until);
+      return names.map(() => true);
+    });
+    expect(report.limits).toEqual(['time']);
+    expect(batches.length).toBeLessThan(4);
   });
 });
 

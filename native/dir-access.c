@@ -1,0 +1,77 @@
+/*
+ * openat(2), fstatat(2) and readlinkat(2) of one child of an open directory, for safe-fs
+ * (agent/lib/dir-syscalls.ts).
+ *
+ * Node has no *at() calls, so its portable path reaches a child through /proc/self/fd/N/name:
+ * correct, but every call pays for a walk through procfs. These do the same step directly
+ * against the directory fd. They never follow a symlink in the child (O_NOFOLLOW,
+ * AT_SYMLINK_NOFOLLOW) and take one path component only.
+ *
+ * Errors are returned as negative errno values, not thrown: absent children are the common case
+ * in a walk, and a JS exception per miss costs a stack trace.
+ */
+#define _GNU_SOURCE
+#include "napi-util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Slots of the Float64Array lstatAt fills; agent/lib/dir-syscalls.ts reads the same order. */
+enum { ST_MODE, ST_UID, ST_GID, ST_SIZE, ST_MTIME_MS, ST_DEV, ST_INO, ST_NLINK, ST_SLOTS };
+
+/* openAt(dirFd, name, flags) -> fd or -errno. O_NOFOLLOW and O_CLOEXEC are always added. */
+napi_value rw_open_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char name[NAME_MAX + 1];
+  int32_t dir_fd = -1, flags = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (rw_int_arg(env, argv[0], &dir_fd) || rw_int_arg(env, argv[2], &flags)) return rw_int_result(env, -EINVAL);
+  int status = rw_component(env, argv[1], name);
+  if (status != 0) return rw_int_result(env, status);
+  int fd;
+  do fd = openat(dir_fd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  return rw_int_result(env, fd < 0 ? -errno : fd);
+}
+
+/* lstatAt(dirFd, name, out: Float64Array(8)) -> 0 or -errno; never follows the child. */
+napi_value rw_lstat_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char name[NAME_MAX + 1];
+  int32_t dir_fd = -1;
+  double *out = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (rw_int_arg(env, argv[0], &dir_fd) || rw_float64_arg(env, argv[2], ST_SLOTS, &out)) return rw_int_result(env, -EINVAL);
+  int status = rw_component(env, argv[1], name);
+  if (status != 0) return rw_int_result(env, status);
+  struct stat st;
+  if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return rw_int_result(env, -errno);
+  out[ST_MODE] = (double)st.st_mode;
+  out[ST_UID] = (double)st.st_uid;
+  out[ST_GID] = (double)st.st_gid;
+  out[ST_SIZE] = (double)st.st_size;
+  out[ST_MTIME_MS] = rw_mtime_ms(&st.st_mtim);
+  out[ST_DEV] = (double)st.st_dev;
+  out[ST_INO] = (double)st.st_ino;
+  out[ST_NLINK] = (double)st.st_nlink;
+  return rw_int_result(env, 0);
+}
+
+/* readlinkAt(dirFd, name, out: Buffer) -> bytes written (at most out.length) or -errno. */
+napi_value rw_readlink_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char name[NAME_MAX + 1];
+  int32_t dir_fd = -1;
+  void *data = NULL;
+  size_t capacity = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (rw_int_arg(env, argv[0], &dir_fd) || rw_buffer_arg(env, argv[2], &data, &capacity)) return rw_int_result(env, -EINVAL);
+  int status = rw_component(env, argv[1], name);
+  if (status != 0) return rw_int_result(env, status);
+  ssize_t length = readlinkat(dir_fd, name, data, capacity);
+  return rw_int_result(env, length < 0 ? -errno : length);
+}
