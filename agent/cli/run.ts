@@ -8,6 +8,7 @@ import type { ScanResult } from '../core/result.js';
 import { collectForScan, judgeFacts, plan } from '../core/scan.js';
 import { atOrAbove, isSeverity, type Severity } from '../core/severity.js';
 import { TOOL_VERSION } from '../core/version.js';
+import { nativeFileAccessProblem } from '../lib/dir-syscalls.js';
 import { safeText } from '../lib/sanitize.js';
 import { renderCatalog, renderExplain } from '../output/catalog.js';
 import { renderJson } from '../output/json.js';
@@ -172,6 +173,12 @@ function configCommand(args: string[]): number {
   return EXIT_OK;
 }
 
+/** The version, and how files will be reached (scan.file_access = "auto"): what a bug report needs. */
+function versionText(): string {
+  const problem = nativeFileAccessProblem();
+  return `runner-warden ${TOOL_VERSION}\nfile access: ${problem ? `portable (${problem})` : 'native'}\n`;
+}
+
 function help(command: string): number {
   process.stdout.write(USAGE[command] ?? USAGE.main ?? '');
   return EXIT_OK;
@@ -198,7 +205,7 @@ export async function runCli(argv: string[]): Promise<number> {
       }
       case '--version':
       case 'version':
-        process.stdout.write(`runner-warden ${TOOL_VERSION}\n`);
+        process.stdout.write(versionText());
         return EXIT_OK;
       case undefined:
       case '--help':

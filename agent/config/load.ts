@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import TOML from '@iarna/toml';
 import type { z } from 'zod';
+import { nativeFileAccessProblem } from '../lib/dir-syscalls.js';
 import { safeErrorMessage, safeText } from '../lib/sanitize.js';
 import { configSchema, defaultConfig, type WardenConfig } from './schema.js';
 
@@ -29,9 +30,16 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates a parsed TOML document; throws ConfigError naming the file and the first bad key. */
 export function validateConfig(document: unknown, file: string): WardenConfig {
   const result = configSchema.safeParse(document);
-  if (result.success) return result.data;
+  if (result.success) return checkInstallation(result.data, file);
   const first = result.error.issues[0];
   throw new ConfigError(`${safeText(file)}: ${first ? safeText(describeIssue(first), 300) : 'invalid config'}`);
+}
+
+/** What the config asks of this installation, checked when it is loaded rather than mid-scan. */
+function checkInstallation(config: WardenConfig, file: string): WardenConfig {
+  const problem = config.scan.file_access === 'native' ? nativeFileAccessProblem() : null;
+  if (problem) throw new ConfigError(`${safeText(file)}: scan.file_access = "native", but ${problem}`);
+  return config;
 }
 
 export function parseConfigText(text: string, file: string): WardenConfig {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { CHECKS } from '../../checks/index.js';
 import { COLLECTORS } from '../../collectors/index.js';
 import type { WardenConfig } from '../config/schema.js';
+import { useFileAccess } from '../lib/dir-syscalls.js';
 import type { Check } from './check.js';
 import type { Collector } from './collector.js';
 import { collectFacts } from './collect.js';
@@ -30,6 +31,8 @@ export function plan(options: ScanOptions): { checks: Check[]; domains: Set<Fact
 /** Collects the facts the selected checks need. */
 export async function collectForScan(options: ScanOptions): Promise<Facts> {
   const { domains } = plan(options);
+  const access = useFileAccess(options.config.scan.file_access);
+  options.log.debug({ fileAccess: access, setting: options.config.scan.file_access }, 'file access');
   const filtered = (options.only?.length ?? 0) > 0 || (options.skip?.length ?? 0) > 0;
   return collectFacts({
     root: options.config.scan.root,
