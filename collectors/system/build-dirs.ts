@@ -1,5 +1,6 @@
 import { printableBytes, safeText } from '../../agent/lib/sanitize.js';
 import { walkPathDisplay, walkTree, type WalkLimits, type WalkReport } from '../../agent/lib/safe-walk.js';
+import { TopN } from '../../agent/lib/top-n.js';
 import { GIT_CONFIG_READ_BYTES, probeChildren, probeOpenDir, type ConfigRead, type GitDirProbe } from './git-dir-probe.js';
 import { displayUrl, headerCredentials, parseGitConfig, urlCredentials, type UrlCredentials } from './git-config.js';
 import type { HostFiles } from './host-files.js';
@@ -140,12 +141,19 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
     const exists = opened.problem !== 'absent';
     return { ...base, exists, problem: exists ? `cannot walk: ${opened.problem}` : null, ...empty, walk: emptyWalk(base.path) };
   }
-  const copies: FoundCopy[] = [];
+  const listed = new TopN<FoundCopy>(MAX_LISTED_WORKING_COPIES, byConcern);
   const projects = new Set<string>();
+  const tally = { workingCopyCount: 0, withCredentials: 0, withSubmodules: 0, indexBytesTotal: 0, oldestMtimeMs: null as number | null };
   let walk: WalkReport;
   try {
     const found = (probe: GitDirProbe, parts: Buffer[]): void => {
-      copies.push({ parts, reading: reading(probe) });
+      const copy = { parts, reading: reading(probe) };
+      tally.workingCopyCount++;
+      if (copy.reading.credentials.length > 0) tally.withCredentials++;
+      if (copy.reading.submodules) tally.withSubmodules++;
+      tally.indexBytesTotal += copy.reading.indexBytes;
+      if (tally.oldestMtimeMs === null || copy.reading.mtimeMs < tally.oldestMtimeMs) tally.oldestMtimeMs = copy.reading.mtimeMs;
+      listed.offer(copy);
       // Identity by bytes: two hostile names that print alike are still two projects.
       projects.add(projectKey(parts, target.kind));
     };
@@ -167,30 +175,13 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
   } finally {
     opened.close();
   }
-  let withCredentials = 0;
-  let withSubmodules = 0;
-  let indexBytesTotal = 0;
-  let oldestMtimeMs: number | null = null;
-  for (const { reading } of copies) {
-    if (reading.credentials.length > 0) withCredentials++;
-    if (reading.submodules) withSubmodules++;
-    indexBytesTotal += reading.indexBytes;
-    if (oldestMtimeMs === null || reading.mtimeMs < oldestMtimeMs) oldestMtimeMs = reading.mtimeMs;
-  }
   return {
     ...base,
     exists: true,
     problem: null,
-    workingCopyCount: copies.length,
+    ...tally,
     distinctProjects: projects.size,
-    withCredentials,
-    withSubmodules,
-    oldestMtimeMs,
-    indexBytesTotal,
-    workingCopies: copies
-      .sort(byConcern)
-      .slice(0, MAX_LISTED_WORKING_COPIES)
-      .map((copy) => toWorkingCopy(copy, target.path, target.kind)),
+    workingCopies: listed.items().map((copy) => toWorkingCopy(copy, target.path, target.kind)),
     walk,
   };
 }
