@@ -2,9 +2,10 @@
  * The working-copy probe of the build-dir walk (collectors/system/git-dir-probe.ts), a batch of
  * projects at a time.
  *
- * A builds dir of 20,000 projects means 20,000 .git dirs to look at, twelve system calls each:
- * open the project dir, lstat .git, open it, lstat config, open + fstat + read + close config,
- * lstat modules and index, close both dirs. Made one by one from JS, each call costs more in
+ * A builds dir of 20,000 projects means 20,000 .git dirs to look at, ten system calls each:
+ * open <project>/.git (openat2, refusing symlinks at both components) and fstat it, lstat config,
+ * open + fstat + read + close config, lstat modules and index, close .git. Anything but a plain
+ * .git directory takes the step-by-step path: open the project dir, lstat .git, open it. Made one by one from JS, each call costs more in
  * crossings than in the kernel; here a batch of projects is one crossing, and the batch is
  * shared by a few threads, one per core, since the kernel work runs in parallel. The steps and
  * their safety rules are those of the portable probe in git-dir-probe.ts, which the tests hold both to:
@@ -19,15 +20,17 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-/* Slots of the Float64Array probeWorkingCopy fills; git-dir-probe.ts reads the same order. */
+/* Slots each probe fills in the Float64Array of probeWorkingCopies; git-dir-probe.ts reads the same order. */
 enum {
   WC_FOUND,         /* 1: name has a .git (dir, file or symlink); 0: not a working copy, walk it */
-  WC_GIT_MODE,      /* st_mode of .git, from lstat */
-  WC_GIT_MTIME_MS,  /* mtime of .git, from lstat */
+  WC_GIT_MODE,      /* st_mode of .git (lstat, or fstat of the .git openat2 opened) */
+  WC_GIT_MTIME_MS,  /* its mtime */
   WC_GIT_ERRNO,     /* errno opening .git as a directory, 0 when it opened (or was not a dir) */
   WC_CONFIG_MODE,   /* st_mode of .git/config from lstat, 0 when absent */
   WC_CONFIG_ERRNO,  /* errno opening, fstat'ing or reading config, 0 when read */
@@ -84,9 +87,64 @@ static void read_config(int git_fd, double *out, unsigned char *buffer, size_t c
   close(fd);
 }
 
+/* Fills the slots of an open .git directory: config, modules, index. */
+static void inspect_git_dir(int git_fd, double *out, unsigned char *config, size_t capacity) {
+  struct stat st;
+  read_config(git_fd, out, config, capacity);
+  out[WC_MODULES_MODE] = mode_of(git_fd, "modules", &st);
+  out[WC_INDEX_MODE] = mode_of(git_fd, "index", &st);
+  out[WC_INDEX_SIZE] = out[WC_INDEX_MODE] != 0 ? (double)st.st_size : 0;
+}
+
+static void found_git(double *out, const struct stat *git) {
+  out[WC_FOUND] = 1;
+  out[WC_GIT_MODE] = (double)git->st_mode;
+  out[WC_GIT_MTIME_MS] = rw_mtime_ms(&git->st_mtim);
+}
+
+/*
+ * The common case in one call: openat2 resolves "<name>/.git" and refuses a symlink at either
+ * component (RESOLVE_NO_SYMLINKS), so a plain working copy costs no open of its project dir.
+ * Returns 1 when it settled the probe, 0 when the step-by-step path must say what is there
+ * (a symlink, a .git file, a denied directory, or a kernel without openat2).
+ */
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+/* Cleared for good when the kernel (before 5.6) or a seccomp filter refuses openat2. */
+static int openat2_usable = 1;
+
+static int probe_in_one_step(int parent_fd, const char *name, double *out, unsigned char *config, size_t capacity) {
+  if (!__atomic_load_n(&openat2_usable, __ATOMIC_RELAXED)) return 0;
+  char path[NAME_MAX + sizeof "/.git"];
+  snprintf(path, sizeof path, "%s/.git", name);
+  struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+  long fd;
+  do fd = syscall(SYS_openat2, parent_fd, path, &how, sizeof how);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOSYS || errno == EPERM) __atomic_store_n(&openat2_usable, 0, __ATOMIC_RELAXED);
+    /* No .git (or no such child): not a working copy, as the step-by-step path would find. */
+    return errno == ENOENT;
+  }
+  struct stat git;
+  if (fstat((int)fd, &git) == 0) {
+    found_git(out, &git);
+    inspect_git_dir((int)fd, out, config, capacity);
+  }
+  close((int)fd);
+  return 1;
+}
+#else
+static int probe_in_one_step(int parent_fd, const char *name, double *out, unsigned char *config, size_t capacity) {
+  (void)parent_fd, (void)name, (void)out, (void)config, (void)capacity;
+  return 0;
+}
+#endif
+
 /* Probes one child of parent_fd; fills out[0..WC_SLOTS) and config[0..capacity). */
 static void probe(int parent_fd, const char *name, double *out, unsigned char *config, size_t capacity) {
   memset(out, 0, sizeof(double) * WC_SLOTS);
+  if (probe_in_one_step(parent_fd, name, out, config, capacity)) return;
   /* Not openable as a directory (gone, swapped for a symlink, denied): not ours to judge; the
      walk opens it itself and reports what it finds. */
   int project_fd = open_dir_at(parent_fd, name);
@@ -96,19 +154,13 @@ static void probe(int parent_fd, const char *name, double *out, unsigned char *c
     close(project_fd);
     return;
   }
-  out[WC_FOUND] = 1;
-  out[WC_GIT_MODE] = (double)git.st_mode;
-  out[WC_GIT_MTIME_MS] = rw_mtime_ms(&git.st_mtim);
+  found_git(out, &git);
   if (S_ISDIR(git.st_mode)) {
     int git_fd = open_dir_at(project_fd, ".git");
     if (git_fd < 0) {
       out[WC_GIT_ERRNO] = errno;
     } else {
-      struct stat st;
-      read_config(git_fd, out, config, capacity);
-      out[WC_MODULES_MODE] = mode_of(git_fd, "modules", &st);
-      out[WC_INDEX_MODE] = mode_of(git_fd, "index", &st);
-      out[WC_INDEX_SIZE] = out[WC_INDEX_MODE] != 0 ? (double)st.st_size : 0;
+      inspect_git_dir(git_fd, out, config, capacity);
       close(git_fd);
     }
   }
