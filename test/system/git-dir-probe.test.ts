@@ -67,6 +67,27 @@ describe('working-copy probe', () => {
     expect(results.get('native')?.[index]).toEqual(results.get('portable')?.[index]);
   });
 
+  it('without openat2 (a kernel before 5.6, or a seccomp filter): the step-by-step path, the same answers', () => {
+    // strace makes the kernel refuse openat2 in a child that probes the same table natively.
+    const log = `${tree.root}.strace`;
+    const script = `
+      import { useFileAccess } from '${process.cwd()}/dist/agent/lib/dir-syscalls.js';
+      import { DirHandle } from '${process.cwd()}/dist/agent/lib/safe-fs.js';
+      import { probeChildren } from '${process.cwd()}/dist/collectors/system/git-dir-probe.js';
+      useFileAccess('native');
+      const dir = DirHandle.openRoot(process.argv[1]);
+      console.log(JSON.stringify(probeChildren(dir, JSON.parse(process.argv[2]).map((n) => Buffer.from(n)))));`;
+    const names = JSON.stringify(cases.map(([name]) => name));
+    try {
+      const output = execFileSync('strace', ['-f', '-qq', '-o', log, '-e', 'trace=openat2', '-e', 'inject=openat2:error=ENOSYS', process.execPath, '--input-type=module', '-e', script, tree.root, names], { encoding: 'utf8', timeout: 30_000 });
+      expect(JSON.parse(output)).toEqual(JSON.parse(JSON.stringify(results.get('portable'))));
+      // Refused once, never asked again.
+      expect(fs.readFileSync(log, 'utf8').match(/openat2\(/g)).toHaveLength(1);
+    } finally {
+      fs.rmSync(log, { force: true });
+    }
+  });
+
   it.runIf(process.getuid?.() === 0)('an unreadable .git: the same problem either way (as a user who cannot read it)', () => {
     const local = new ScratchTree();
     try {
