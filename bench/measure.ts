@@ -134,3 +134,12 @@ export async function measureScan(command: ScanCommand): Promise<ScanSample> {
     dockerdCpuMs: sample.dockerdCpuMs,
   };
 }
+
+/** Collector statuses that were not ok in any of the runs (name: status and message). */
+export function collectorProblems(samples: readonly ScanSample[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const sample of samples) {
+    for (const [name, c] of Object.entries(sample.collectors)) if (c.status !== 'ok') found[name] = `${c.status}: ${c.message ?? ''}`;
+  }
+  return found;
+}

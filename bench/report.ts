@@ -1,3 +1,4 @@
+import { isMeasured, type BuildsOnlyResult } from './builds-only.js';
 import type { BenchReport } from './results.js';
 
 export type ReportFormat = 'text' | 'markdown';
@@ -15,9 +16,43 @@ function table(format: ReportFormat, header: string[], rows: string[][]): string
 const ms = (value: number | null | undefined): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : String(Math.round(value)));
 const fixed = (value: number | null | undefined, digits: number): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
 
+function buildsOnlyTable(format: ReportFormat, buildsOnly: BuildsOnlyResult): string {
+  const { projects, buildEntries } = buildsOnly;
+  return table(
+    format,
+    ['file access', 'wall ms', 'scan ms', 'system ms', 'runner-config ms', 'cpu ms', 'rss MB', 'working copies', 'entries walked', 'load'],
+    buildsOnly.modes.map((m) =>
+      isMeasured(m)
+        ? [
+            m.mode,
+            ms(m.median.wallMs),
+            ms(m.median.scanSpanMs),
+            ms(m.median.collectorsMs.system),
+            ms(m.median.collectorsMs['runner-config']),
+            ms(m.median.cpuMs),
+            fixed(m.median.peakRssMb, 1),
+            `${m.seen.workingCopies}/${projects}`,
+            `${m.seen.walkedEntries}/${buildEntries}`,
+            m.loadAverage.toFixed(2),
+          ]
+        : [`${m.mode} (not available)`, '-', '-', '-', '-', '-', '-', '-', '-', '-'],
+    ),
+  );
+}
+
+function buildsOnlyProblems(bullet: string, buildsOnly: BuildsOnlyResult): string[] {
+  return buildsOnly.modes.filter(isMeasured).flatMap((m) => {
+    const label = `builds tree alone, ${m.mode}`;
+    return [
+      ...Object.entries(m.collectorProblems).map(([name, message]) => `${bullet}${label}: ${name}: ${message}`),
+      ...m.seen.collectorErrors.map((message) => `${bullet}${label} (facts run): ${message}`),
+    ];
+  });
+}
+
 /** The bench's figures as text tables (stdout) or Markdown (for docs/performance.md). */
 export function renderReport(format: ReportFormat, report: BenchReport): string {
-  const { machine, matrix, floors, results, spans, verdicts, soak } = report;
+  const { machine, fileAccess, matrix, floors, results, buildsOnly, spans, verdicts, soak } = report;
   const collectors = [...new Set(results.flatMap((r) => Object.keys(r.median.collectorsMs)))];
   const sizes = table(
     format,
@@ -65,16 +100,20 @@ export function renderReport(format: ReportFormat, report: BenchReport): string 
       ...collectors.map((c) => fixed(s.collectorMsPerUnit[c], 3)),
     ]),
   );
-  const goals = table(format, ['check', 'goal', 'measured', 'met'], verdicts.map((v) => [v.name, v.goal, v.value, v.met ? 'yes' : 'NO']));
+  const goals = table(format, ['check', 'goal', 'measured', 'met'], verdicts.map((v) => [v.name, v.goal, v.value, v.met === null ? '-' : v.met ? 'yes' : 'NO']));
   const bullet = format === 'markdown' ? '- ' : '  ';
-  const problems = results.flatMap((r) => [
-    ...Object.entries(r.collectorProblems).map(([name, message]) => `${bullet}${r.label}: ${name}: ${message}`),
-    ...r.seen.collectorErrors.map((message) => `${bullet}${r.label} (facts run): ${message}`),
-  ]);
+  const problems = [
+    ...results.flatMap((r) => [
+      ...Object.entries(r.collectorProblems).map(([name, message]) => `${bullet}${r.label}: ${name}: ${message}`),
+      ...r.seen.collectorErrors.map((message) => `${bullet}${r.label} (facts run): ${message}`),
+    ]),
+    ...buildsOnlyProblems(bullet, buildsOnly),
+  ];
   const gap = format === 'markdown' ? [''] : [];
   return [
     `runner-warden scan bench (${matrix.name} matrix, median of ${matrix.runs} runs after a warm-up)`,
     `machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}`,
+    `file access (auto): ${fileAccess}`,
     'N containers running, M image tags, P project working copies (F files each; 1 unless shown).',
     "wall/cpu/rss: the whole process (median); min wall: fastest run; scan ms: the scan's own startedAt..finishedAt;",
     "dockerd ms: engine CPU while the scan ran; collector columns: each collector's durationMs; load: 1-min load average.",
@@ -88,6 +127,10 @@ export function renderReport(format: ReportFormat, report: BenchReport): string 
     'Marginal cost per extra unit ((!): a collector failed at one end):',
     ...gap,
     slopes,
+    '',
+    `Builds tree alone (issue 5): ${buildsOnly.projects} working copies, Docker off (same host; working copies and entries walked: seen/built):`,
+    ...gap,
+    buildsOnlyTable(format, buildsOnly),
     '',
     goals,
     ...(problems.length > 0 ? ['', 'Collector problems:', ...gap, ...problems] : []),

@@ -1,3 +1,4 @@
+import type { BuildsOnlyResult } from './builds-only.js';
 import type { Coverage } from './coverage.js';
 import type { EngineCounts } from './engine.js';
 import type { Machine } from './machine.js';
@@ -49,14 +50,19 @@ export interface Verdict {
   name: string;
   goal: string;
   value: string;
-  met: boolean;
+  /** null: an informational row with no goal to meet, never a failure. */
+  met: boolean | null;
 }
 
 export interface BenchReport {
   machine: Machine;
+  /** How the measured build reaches files with scan.file_access = "auto" (its `--version`). */
+  fileAccess: string;
   matrix: Matrix;
   floors: FloorResult[];
   results: SizeResult[];
+  /** The largest builds tree scanned with Docker off, per file access mode. */
+  buildsOnly: BuildsOnlyResult;
   spans: SpanResult[];
   verdicts: Verdict[];
   soak: SoakResult | null;

@@ -12,14 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildsOnlyVerdicts, fileAccessOfBuild, isMeasured, largestBuildsTree, measureBuildsOnly, type BuildFileAccess, type BuildsOnlyResult } from './builds-only.js';
 import { collectCoverage } from './coverage.js';
 import { BenchEngine, newRunId } from './engine.js';
 import { buildLoadedHost, KEY_COUNT, type LoadedHost } from './host.js';
 import { describeMachine, loadAverage } from './machine.js';
 import { FULL_MATRIX, QUICK_MATRIX, sizeLabel, type Matrix, type Size } from './matrix.js';
-import { ensureTimeBinary, measureScan, measureStartup, type ScanSample } from './measure.js';
+import { collectorProblems, ensureTimeBinary, measureScan, measureStartup, type ScanSample } from './measure.js';
 import { renderReport } from './report.js';
-import { spanResult, verdicts, type FloorResult, type SizeResult } from './results.js';
+import { spanResult, verdicts, type BenchReport, type FloorResult, type SizeResult } from './results.js';
 import { snapshotBuild } from './snapshot.js';
 import { runSoak } from './soak.js';
 import { benchKeys, type BenchKey } from './ssh-keys.js';
@@ -85,14 +86,6 @@ class Hosts {
   }
 }
 
-function problems(samples: readonly ScanSample[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const sample of samples) {
-    for (const [name, c] of Object.entries(sample.collectors)) if (c.status !== 'ok') found[name] = `${c.status}: ${c.message ?? ''}`;
-  }
-  return found;
-}
-
 /** What one bench run works with: a snapshot of the build, the engine, the hosts. */
 interface Bench {
   matrix: Matrix;
@@ -115,7 +108,7 @@ async function measureSize(size: Size, bench: Bench): Promise<SizeResult> {
   const load = loadAverage();
   const samples: ScanSample[] = [];
   for (let run = 0; run < bench.matrix.runs; run += 1) samples.push(await measureScan(command));
-  const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, seen, loadAverage: load, median: medianOf(samples), collectorProblems: problems(samples), samples };
+  const result: SizeResult = { label, size, engine: counts, buildEntries: host.buildEntries, seen, loadAverage: load, median: medianOf(samples), collectorProblems: collectorProblems(samples), samples };
   log(`${label}: wall ${Math.round(result.median.wallMs)} ms, cpu ${Math.round(result.median.cpuMs)} ms, rss ${result.median.peakRssMb.toFixed(1)} MB`);
   return result;
 }
@@ -131,6 +124,17 @@ async function measureFloors(bench: Bench): Promise<FloorResult[]> {
     floors.push({ label, loadAverage: load, median: medianOf(samples), samples });
   }
   return floors;
+}
+
+/** The matrix's largest builds tree again, Docker off, per file access mode: reuses that size's host. */
+async function measureLargestBuildsTree(bench: Bench, access: BuildFileAccess): Promise<BuildsOnlyResult> {
+  const host = bench.hosts.get(largestBuildsTree(bench.matrix.sizes));
+  log(`builds tree alone: P${host.projects}, Docker off, file access native and portable`);
+  const result = await measureBuildsOnly({ cli: bench.cli, host, configDir: path.dirname(host.configFile), runs: bench.matrix.runs }, access);
+  for (const mode of result.modes) {
+    log(`builds tree alone, ${mode.mode}: ${isMeasured(mode) ? `scan ${Math.round(mode.median.scanSpanMs)} ms, wall ${Math.round(mode.median.wallMs)} ms` : `not measured (${mode.unavailable})`}`);
+  }
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -154,16 +158,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     const bench: Bench = { matrix: opts.matrix, cli: path.join(app, 'dist/agent/cli/main.js'), engine, hosts: new Hosts(workDir, opts.socket) };
+    const access = fileAccessOfBuild(bench.cli);
     const floors = await measureFloors(bench);
     const results: SizeResult[] = [];
     for (const size of opts.matrix.sizes) results.push(await measureSize(size, bench));
-    // The engine load is not needed for the soak (it builds its own host): free the machine first.
+    // The engine load is not needed for the builds-only scans (Docker off) or the soak (it builds its own host): free the machine first.
     await engine.cleanup();
+    const buildsOnly = await measureLargestBuildsTree(bench, access);
     log(`agent soak (${opts.matrix.soakScans} scans), when the build has scripts/agent-soak.ts`);
     const soak = await runSoak(app, opts.matrix.soakScans);
     const spans = opts.matrix.spans.map((span) => spanResult(results, span));
-    const checks = verdicts(opts.matrix, results, spans);
-    const report = { machine: describeMachine(), matrix: opts.matrix, floors, results, spans, verdicts: checks, soak };
+    const checks = [...verdicts(opts.matrix, results, spans), ...buildsOnlyVerdicts(buildsOnly)];
+    const report: BenchReport = { machine: describeMachine(), fileAccess: access.auto, matrix: opts.matrix, floors, results, buildsOnly, spans, verdicts: checks, soak };
     process.stdout.write(renderReport('text', report));
     const durationSeconds = Math.round((Date.now() - started) / 1000);
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
