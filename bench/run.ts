@@ -162,9 +162,11 @@ async function main(): Promise<void> {
     const floors = await measureFloors(bench);
     const results: SizeResult[] = [];
     for (const size of opts.matrix.sizes) results.push(await measureSize(size, bench));
-    // The engine load is not needed for the builds-only scans (Docker off) or the soak (it builds its own host): free the machine first.
-    await engine.cleanup();
+    // Before the engine cleanup: removing hundreds of containers and images keeps dockerd busy for a
+    // while after the call returns, and these scans (Docker off) would pay for it. Idle containers cost nothing.
     const buildsOnly = await measureLargestBuildsTree(bench, access);
+    // The soak builds its own host and needs no engine load: free the machine first.
+    await engine.cleanup();
     log(`agent soak (${opts.matrix.soakScans} scans), when the build has scripts/agent-soak.ts`);
     const soak = await runSoak(app, opts.matrix.soakScans);
     const spans = opts.matrix.spans.map((span) => spanResult(results, span));
