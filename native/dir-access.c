@@ -5,7 +5,8 @@
  * Node has no *at() calls, so its portable path reaches a child through /proc/self/fd/N/name:
  * correct, but every call pays for a walk through procfs. These do the same step directly
  * against the directory fd. They never follow a symlink in the child (O_NOFOLLOW,
- * AT_SYMLINK_NOFOLLOW) and take one path component only.
+ * AT_SYMLINK_NOFOLLOW) and take one path component only. listAt reads a directory's entries
+ * in one call instead of one JS object per entry.
  *
  * Errors are returned as negative errno values, not thrown: absent children are the common case
  * in a walk, and a JS exception per miss costs a stack trace.
@@ -13,7 +14,9 @@
 #define _GNU_SOURCE
 #include "napi-util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,4 +77,78 @@ napi_value rw_readlink_at(napi_env env, napi_callback_info info) {
   if (status != 0) return rw_int_result(env, status);
   ssize_t length = readlinkat(dir_fd, name, data, capacity);
   return rw_int_result(env, length < 0 ? -errno : length);
+}
+
+/* A growing byte buffer for listAt's records. */
+struct records {
+  unsigned char *data;
+  size_t length, capacity;
+};
+
+/* Room for `more` bytes after what `out` holds. */
+static int reserve(struct records *out, size_t more) {
+  if (out->length + more <= out->capacity) return 0;
+  size_t capacity = out->capacity ? out->capacity * 2 : 16384;
+  while (capacity < out->length + more) capacity *= 2;
+  unsigned char *grown = realloc(out->data, capacity);
+  if (grown == NULL) return -ENOMEM;
+  out->data = grown;
+  out->capacity = capacity;
+  return 0;
+}
+
+static int append(struct records *out, unsigned char type, const char *name, size_t length) {
+  if (reserve(out, 2 + length) != 0) return -ENOMEM;
+  out->data[out->length++] = type;
+  out->data[out->length++] = (unsigned char)length;
+  memcpy(out->data + out->length, name, length);
+  out->length += length;
+  return 0;
+}
+
+/*
+ * listAt(dirFd, maxEntries) -> Buffer or -errno. The buffer is one byte (1: more entries than
+ * maxEntries, the rest unread) then one record per entry but "." and "..": d_type (a byte),
+ * name length (a byte: names are at most NAME_MAX) and the name's bytes. The directory is read
+ * through a fresh open of "." relative to dirFd, so the fd's own offset is never moved.
+ */
+napi_value rw_list_at(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t dir_fd = -1, max_entries = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) return rw_int_result(env, -EINVAL);
+  if (rw_int_arg(env, argv[0], &dir_fd) || rw_int_arg(env, argv[1], &max_entries) || max_entries < 0) return rw_int_result(env, -EINVAL);
+  int fd;
+  do fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0) return rw_int_result(env, -errno);
+  DIR *dir = fdopendir(fd);
+  if (dir == NULL) {
+    int error = errno;
+    close(fd);
+    return rw_int_result(env, -error);
+  }
+  struct records out = {0};
+  int status = reserve(&out, 1);
+  if (status == 0) out.data[out.length++] = 0; /* the "more entries" flag */
+  int32_t count = 0;
+  struct dirent *entry;
+  errno = 0;
+  while (status == 0 && (entry = readdir(dir)) != NULL) {
+    const char *name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    if (count == max_entries) {
+      out.data[0] = 1;
+      break;
+    }
+    status = append(&out, entry->d_type, name, strlen(name));
+    count++;
+    errno = 0;
+  }
+  if (status == 0 && entry == NULL && errno != 0) status = -errno;
+  closedir(dir);
+  napi_value result = NULL;
+  if (status == 0 && napi_create_buffer_copy(env, out.length, out.data, NULL, &result) != napi_ok) status = -ENOMEM;
+  free(out.data);
+  return status == 0 ? result : rw_int_result(env, status);
 }

@@ -66,6 +66,7 @@ static inline double rw_mtime_ms(const struct timespec *time) {
 napi_value rw_open_at(napi_env env, napi_callback_info info);
 napi_value rw_lstat_at(napi_env env, napi_callback_info info);
 napi_value rw_readlink_at(napi_env env, napi_callback_info info);
+napi_value rw_list_at(napi_env env, napi_callback_info info);
 napi_value rw_probe_working_copies(napi_env env, napi_callback_info info);
 
 #endif

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { toFileInfo, typeFromMode, type FileInfo } from './file-info.js';
+import { toFileInfo, typeFromMode, type FileInfo, type FileType } from './file-info.js';
 import { nativeAddon, type NativeAddon } from './native-addon.js';
 
 /**
- * The three calls safe-fs makes against an open directory: open, lstat and readlink of one child.
+ * The calls safe-fs makes against an open directory: open, lstat and readlink of one child, and
+ * listing its entries.
  *
  * - native: openat/fstatat/readlinkat from the native addon (native/dir-access.c, see
  *   native-addon.ts), built by `npm run build` when a C compiler is there.
@@ -12,12 +13,20 @@ import { nativeAddon, type NativeAddon } from './native-addon.js';
  *   resolves the magic link to the very directory the fd holds, so the result is the same, but
  *   every call pays for a walk through procfs: about twice the cost per call on a VM.
  *
- * Both take one path component (the caller checks it) and never follow the child itself.
+ * Both take one path component (the caller checks it) and never follow the child itself, and
+ * both list a directory through a new open of it, never by its path.
  * Errors are thrown as errno-coded errors (`.code` = 'ENOENT', ...), as Node's fs throws them.
  */
 
 export type FileAccessMode = 'native' | 'portable';
 export type FileAccessSetting = 'auto' | FileAccessMode;
+
+export interface DirEntry {
+  /** The name's bytes (non-UTF-8 names stay distinct). */
+  name: Buffer;
+  /** As the directory says (d_type); 'other' when the filesystem does not say. */
+  type: FileType;
+}
 
 export interface DirSyscalls {
   readonly mode: FileAccessMode;
@@ -25,6 +34,34 @@ export interface DirSyscalls {
   /** null when the child does not exist. */
   lstat(dirFd: number, name: Buffer): FileInfo | null;
   readlink(dirFd: number, name: Buffer): string;
+  /** Up to maxEntries entries of the directory, "." and ".." left out. */
+  list(dirFd: number, maxEntries: number): { entries: DirEntry[]; truncated: boolean };
+}
+
+function direntType(dirent: fs.Dirent): FileType {
+  if (dirent.isFile()) return 'file';
+  if (dirent.isDirectory()) return 'dir';
+  if (dirent.isSymbolicLink()) return 'symlink';
+  if (dirent.isFIFO()) return 'fifo';
+  if (dirent.isSocket()) return 'socket';
+  if (dirent.isCharacterDevice()) return 'char';
+  if (dirent.isBlockDevice()) return 'block';
+  return 'other';
+}
+
+function listPortable(dirFd: number, maxEntries: number): { entries: DirEntry[]; truncated: boolean } {
+  // A new open of the directory (the magic link resolves to the fd's own), read a batch at a time.
+  const dir = fs.opendirSync(`/proc/self/fd/${dirFd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+  const entries: DirEntry[] = [];
+  try {
+    for (let dirent = dir.readSync(); dirent; dirent = dir.readSync()) {
+      if (entries.length >= maxEntries) return { entries, truncated: true };
+      entries.push({ name: Buffer.from(dirent.name as unknown as Buffer), type: direntType(dirent) });
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return { entries, truncated: false };
 }
 
 const portable: DirSyscalls = {
@@ -35,6 +72,7 @@ const portable: DirSyscalls = {
     return stats ? toFileInfo(stats) : null;
   },
   readlink: (dirFd, name) => fs.readlinkSync(procPath(dirFd, name), 'utf8'),
+  list: listPortable,
 };
 
 function procPath(dirFd: number, name: Buffer): Buffer {
@@ -51,6 +89,30 @@ export function errnoName(errno: number): string {
 function errnoError(negative: number, call: string): NodeJS.ErrnoException {
   const code = errnoName(-negative);
   return Object.assign(new Error(`${call}: ${code}`), { code, errno: negative, syscall: call });
+}
+
+/** d_type values (dirent.h) by what they mean. */
+const D_TYPES: ReadonlyMap<number, FileType> = new Map([
+  [1, 'fifo'],
+  [2, 'char'],
+  [4, 'dir'],
+  [6, 'block'],
+  [8, 'file'],
+  [10, 'symlink'],
+  [12, 'socket'],
+]);
+
+/** Entries from listAt's records (see native-addon.ts); names are views into the one buffer. */
+function parseListing(records: Buffer): { entries: DirEntry[]; truncated: boolean } {
+  const entries: DirEntry[] = [];
+  let offset = 1;
+  while (offset + 2 <= records.length) {
+    const type = D_TYPES.get(records[offset] as number) ?? 'other';
+    const length = records[offset + 1] as number;
+    entries.push({ name: records.subarray(offset + 2, offset + 2 + length), type });
+    offset += 2 + length;
+  }
+  return { entries, truncated: records[0] === 1 };
 }
 
 /** Longest symlink target read; a longer one is an error (PATH_MAX is 4096). */
@@ -89,6 +151,11 @@ function nativeSyscalls(addon: NativeAddon): DirSyscalls {
       if (length < 0) throw errnoError(length, 'readlinkat');
       if (length > LINK_TARGET_MAX) throw errnoError(-os.constants.errno.ENAMETOOLONG, 'readlinkat');
       return link.toString('utf8', 0, length);
+    },
+    list(dirFd, maxEntries) {
+      const records = addon.listAt(dirFd, maxEntries);
+      if (typeof records === 'number') throw errnoError(records, 'getdents64');
+      return parseListing(records);
     },
   };
 }

@@ -3,20 +3,22 @@ import { createRequire } from 'node:module';
 
 /**
  * runner-warden's optional native addon (native/*.c, built by scripts/build-native.sh into
- * dist/native/runner-warden.node). Every function returns a number: >= 0 on success, -errno on
- * failure, so that misses in a walk cost no exception.
+ * dist/native/runner-warden.node). Failures come back as -errno, not as exceptions: misses in a
+ * walk are common, and an exception per miss costs a stack trace.
  */
 export interface NativeAddon {
   openAt(dirFd: number, name: Buffer, flags: number): number;
   lstatAt(dirFd: number, name: Buffer, out: Float64Array): number;
   readlinkAt(dirFd: number, name: Buffer, out: Buffer): number;
+  /** A flag byte (1: entries beyond maxEntries were left unread), then per entry: d_type, name length, name. */
+  listAt(dirFd: number, maxEntries: number): Buffer | number;
   /** Probes children of parentFd as native/working-copy.c describes: slots in `out`, each .git/config in its configBytes of `configs`. */
   probeWorkingCopies(parentFd: number, names: Buffer[], out: Float64Array, configs: Buffer, configBytes: number): number;
 }
 
 /** Where the build puts the addon, seen from this file in dist/ and in the sources (tests). */
 const CANDIDATES = ['../../native/runner-warden.node', '../../dist/native/runner-warden.node'];
-const EXPORTS: readonly (keyof NativeAddon)[] = ['openAt', 'lstatAt', 'readlinkAt', 'probeWorkingCopies'];
+const EXPORTS: readonly (keyof NativeAddon)[] = ['openAt', 'lstatAt', 'readlinkAt', 'listAt', 'probeWorkingCopies'];
 
 export type NativeAddonLoad = { addon: NativeAddon } | { problem: string };
 

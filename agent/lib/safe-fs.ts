@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dirSyscalls } from './dir-syscalls.js';
-import { toFileInfo, type FileInfo, type FileType } from './file-info.js';
+import { dirSyscalls, type DirEntry } from './dir-syscalls.js';
+import { toFileInfo, type FileInfo } from './file-info.js';
 
 export type { FileInfo, FileType } from './file-info.js';
 
@@ -181,36 +181,12 @@ export class DirHandle {
   }
 
   /** Lists up to maxEntries children as raw byte names (non-UTF-8 names stay distinct). */
-  list(maxEntries: number): { entries: { name: Buffer; type: FileType }[]; truncated: boolean } {
-    let dir: fs.Dir;
+  list(maxEntries: number): { entries: DirEntry[]; truncated: boolean } {
     try {
-      dir = fs.opendirSync(`/proc/self/fd/${this.fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 });
+      return dirSyscalls().list(this.fd, maxEntries);
     } catch (error) {
       throw mapErrno(error, this.hostPath);
     }
-    const entries: { name: Buffer; type: FileType }[] = [];
-    let truncated = false;
-    try {
-      for (let dirent = dir.readSync(); dirent; dirent = dir.readSync()) {
-        if (entries.length >= maxEntries) {
-          truncated = true;
-          break;
-        }
-        const name = dirent.name as unknown as Buffer;
-        let type: FileType = 'other';
-        if (dirent.isFile()) type = 'file';
-        else if (dirent.isDirectory()) type = 'dir';
-        else if (dirent.isSymbolicLink()) type = 'symlink';
-        else if (dirent.isFIFO()) type = 'fifo';
-        else if (dirent.isSocket()) type = 'socket';
-        else if (dirent.isCharacterDevice()) type = 'char';
-        else if (dirent.isBlockDevice()) type = 'block';
-        entries.push({ name: Buffer.from(name), type });
-      }
-    } finally {
-      dir.closeSync();
-    }
-    return { entries, truncated };
   }
 
   close(): void {

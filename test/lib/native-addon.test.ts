@@ -71,6 +71,8 @@ describe('native addon', () => {
       expect(call.probeWorkingCopies(fd, [Buffer.from('a'), Buffer.from('a')], new Float64Array(2 * SLOTS), Buffer.alloc(127), 64)).toBe(-EINVAL);
       expect(call.probeWorkingCopies(fd, [Buffer.from('a')], new Float64Array(SLOTS), Buffer.alloc(64), 0)).toBe(-EINVAL);
       expect(call.probeWorkingCopies(fd, 'a', new Float64Array(SLOTS), Buffer.alloc(64), 64)).toBe(-EINVAL);
+      expect(call.listAt(fd, -1)).toBe(-EINVAL);
+      expect(call.listAt(fd)).toBe(-EINVAL);
     });
   });
 
@@ -88,6 +90,22 @@ describe('native addon', () => {
     const closed = fs.openSync(tree.root, fs.constants.O_RDONLY);
     fs.closeSync(closed);
     expect(native.openAt(closed, Buffer.from('etc'), fs.constants.O_RDONLY)).toBe(-EBADF);
+    expect(native.listAt(closed, 10)).toBe(-EBADF);
+  });
+
+  it('lists in records: a flag byte, then d_type, length and name per entry, without . and ..', () => {
+    tree = new ScratchTree();
+    tree.file('x', 'f').dir('d');
+    const listing = withDir((fd) => addon().listAt(fd, 10));
+    expect(Buffer.isBuffer(listing)).toBe(true);
+    const records = listing as Buffer;
+    expect(records[0]).toBe(0);
+    const seen: string[] = [];
+    for (let offset = 1; offset < records.length; offset += 2 + (records[offset + 1] as number)) {
+      seen.push(`${records[offset]}:${records.toString('latin1', offset + 2, offset + 2 + (records[offset + 1] as number))}`);
+    }
+    expect(seen.sort()).toEqual(['4:d', '8:f']);
+    expect((withDir((fd) => addon().listAt(fd, 1)) as Buffer)[0]).toBe(1);
   });
 
   it('probes a batch larger than one thread takes, each result in its own slots', () => {

@@ -89,4 +89,24 @@ describe.each(FILE_ACCESS_MODES)('DirHandle (%s file access)', (mode) => {
       dir.close();
     }
   });
+
+  it('list: every kind of entry by its own type, names as bytes, cut at maxEntries, twice the same', () => {
+    tree = new ScratchTree();
+    tree.file('x', 'f').dir('d').symlink('/', 'link').fifo('pipe').dir(Buffer.from([0x66, 0xff, 0x0a]));
+    const dir = DirHandle.openRoot(tree.root);
+    try {
+      const listed = dir.list(100);
+      const byName = new Map(listed.entries.map((e) => [e.name.toString('latin1'), e.type]));
+      expect(byName).toEqual(new Map([['f', 'file'], ['d', 'dir'], ['link', 'symlink'], ['pipe', 'fifo'], ['f\u00ff\n', 'dir']]));
+      expect(listed.truncated).toBe(false);
+      // The fd's own offset is not moved: a second listing sees the same.
+      expect(dir.list(100).entries.map((e) => e.name.toString('latin1')).sort()).toEqual([...byName.keys()].sort());
+      const cut = dir.list(2);
+      expect(cut.entries).toHaveLength(2);
+      expect(cut.truncated).toBe(true);
+      expect(dir.list(5).truncated).toBe(false);
+    } finally {
+      dir.close();
+    }
+  });
 });
