@@ -1,4 +1,4 @@
-import type Dockerode from 'dockerode';
+import type DockerModem from 'docker-modem';
 import { safeText } from '../../agent/lib/sanitize.js';
 
 /** Where the collector talks to the engine. */
@@ -7,8 +7,8 @@ export interface EngineEndpoint {
   description: string;
   /** Unix socket path, null for tcp. */
   socketPath: string | null;
-  /** Options for dockerode. */
-  options: Dockerode.DockerOptions;
+  /** Options for docker-modem. */
+  options: DockerModem.ConstructorOptions;
 }
 
 /**

@@ -102,7 +102,7 @@ async function collectDocker(ctx: CollectorContext): Promise<DockerFacts> {
   let client: EngineClient;
   let version: unknown;
   try {
-    // dockerode reads DOCKER_CERT_PATH's certificates when it is built: a missing file throws here.
+    // docker-modem reads DOCKER_CERT_PATH's certificates when it is built: a missing file throws here.
     client = await EngineClient.connect(endpoint, settings.request_timeout_seconds * 1000, ctx.signal);
     version = await client.get('/version');
   } catch (error) {
