@@ -66,7 +66,8 @@ function listPortable(dirFd: number, maxEntries: number): { entries: DirEntry[];
 
 const portable: DirSyscalls = {
   mode: 'portable',
-  open: (dirFd, name, flags) => fs.openSync(procPath(dirFd, name), flags),
+  // O_NOFOLLOW whatever the caller asked, as native/dir-access.c does.
+  open: (dirFd, name, flags) => fs.openSync(procPath(dirFd, name), flags | fs.constants.O_NOFOLLOW),
   lstat: (dirFd, name) => {
     const stats = fs.lstatSync(procPath(dirFd, name), { throwIfNoEntry: false });
     return stats ? toFileInfo(stats) : null;

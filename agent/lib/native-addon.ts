@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * runner-warden's optional native addon (native/*.c, built by scripts/build-native.sh into
@@ -30,7 +31,7 @@ function load(): NativeAddonLoad {
     const file = new URL(candidate, import.meta.url);
     if (!fs.existsSync(file)) continue;
     try {
-      const addon = require(file.pathname) as Partial<NativeAddon>;
+      const addon = require(fileURLToPath(file)) as Partial<NativeAddon>;
       // A stale build from an older version lacks functions this one calls: refuse it whole.
       const missing = EXPORTS.filter((name) => typeof addon[name] !== 'function');
       if (missing.length > 0) return { problem: `dist/native/runner-warden.node is stale (no ${missing.join(', ')}): rebuild with npm run build` };

@@ -8,7 +8,8 @@ import type { NativeAddon } from '../../agent/lib/native-addon.js';
  * (at most GIT_CONFIG_READ_BYTES of it), whether .git/modules holds submodules, and the size of
  * .git/index. Two implementations with one contract, held to the same tests:
  * - portable: step by step through DirHandle;
- * - native: the same steps in one call (native/working-copy.c), used when file access is native.
+ * - native: the same steps for a batch of children in one call (native/working-copy.c), used when
+ *   file access is native.
  * Neither follows a symlink, nor opens a .git/config that is not a regular file.
  */
 
