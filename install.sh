@@ -155,6 +155,9 @@ install_files() {
   else
     printf '#!/bin/sh\nexec %s %s/dist/agent/cli/main.js "$@"\n' "$node_bin" "$APP_DIR" >"$prefix$BIN"
     chmod 0755 "$prefix$BIN"
+    # Native or portable file access (a build without a C compiler is slower on big build dirs): say which.
+    access=$("$node_bin" "$prefix$APP_DIR/dist/agent/cli/main.js" --version 2>/dev/null | sed -n 's/^file access: //p' || true)
+    if [ -n "$access" ]; then say "file access: $access"; fi
   fi
 
   run mkdir -p "$prefix$CONFIG_DIR"

@@ -25,7 +25,7 @@ function sourceTree(): string {
     fs.mkdirSync(path.dirname(path.join(src, file)), { recursive: true });
     fs.writeFileSync(path.join(src, file), content);
   };
-  write('dist/agent/cli/main.js', 'console.log("runner-warden");\n');
+  write('dist/agent/cli/main.js', 'console.log("runner-warden 0.1.0\\nfile access: portable (built without a C compiler)");\n');
   write('dist/agent/daemon/scan-child.js', '\n');
   write('node_modules/pino/package.json', '{"name":"pino"}\n');
   write('package.json', '{"name":"runner-warden","version":"0.1.0"}\n');
@@ -64,6 +64,7 @@ describe('install.sh', () => {
     const src = sourceTree();
     const first = install(['--prefix', root, '--source', src]);
     expect(first.code, first.out).toBe(0);
+    expect(first.out).toContain('file access: portable (built without a C compiler)');
     const files = tree(root);
     for (const file of EXPECTED) expect(files).toContain(file);
 
