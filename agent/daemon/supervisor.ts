@@ -9,6 +9,8 @@ import { readSmallFile } from './durable.js';
 
 const MAX_RESULT_BYTES = 128 * 1024 * 1024;
 const STDERR_TAIL_BYTES = 2048;
+/** How often the child's memory is read: often enough that a scan of half a second is seen a few times. */
+const DEFAULT_POLL_MS = 250;
 
 export interface ScanChildOptions {
   /** The child's entry module (compiled JavaScript). */
@@ -20,6 +22,7 @@ export interface ScanChildOptions {
   /** Resident memory ceiling; polled from /proc because V8's limits do not cover Buffers. */
   memoryMaxMb: number;
   heapMaxMb: number;
+  /** How often the child's peak RSS is read (DEFAULT_POLL_MS). */
   pollMs?: number;
   /** Aborting kills the child (the agent is stopping). */
   signal?: AbortSignal;
@@ -43,10 +46,11 @@ export function scanChildEntry(): string {
 }
 
 /** VmRSS of a process in MiB, or null when it is gone. */
-export function rssMb(pid: number): number | null {
+export function readPeakRssMb(pid: number): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    // VmHWM, the high-water mark, not VmRSS: a spike between two polls still counts.
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
     return match ? Number(match[1]) / 1024 : null;
   } catch {
     return null;
@@ -93,12 +97,12 @@ export function runScanChild(options: ScanChildOptions): Promise<ScanChildOutcom
   };
   const poll = (): void => {
     if (child.pid === undefined) return;
-    const rss = rssMb(child.pid);
+    const rss = readPeakRssMb(child.pid);
     if (rss === null) return;
     peakRssMb = Math.max(peakRssMb, rss);
     if (rss > options.memoryMaxMb) kill('memory');
   };
-  const poller = setInterval(poll, options.pollMs ?? 1000);
+  const poller = setInterval(poll, options.pollMs ?? DEFAULT_POLL_MS);
   const deadline = setTimeout(() => kill('deadline'), options.timeoutMs);
   const onAbort = (): void => kill('stopped');
   options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -27,8 +27,10 @@ function config() {
 
 describe('scan child supervision', () => {
   it('runs a real scan in a child and hands back its result', async () => {
-    const outcome = await runScanChild({ entry: scanChildEntry(), config: config(), outFile: path.join(dir, 'r.json'), timeoutMs: 60_000, memoryMaxMb: 512, heapMaxMb: 160, pollMs: 100 });
+    // The default poll: a scan this small ends within a second, and its peak must still be seen.
+    const outcome = await runScanChild({ entry: scanChildEntry(), config: config(), outFile: path.join(dir, 'r.json'), timeoutMs: 60_000, memoryMaxMb: 512, heapMaxMb: 160 });
     expect(outcome.kind).toBe('ok');
+    expect(outcome.peakRssMb).toBeGreaterThan(30);
     if (outcome.kind === 'ok') expect(outcome.result.host.hostname).toBe('runner-sup');
     expect(fs.existsSync(path.join(dir, 'r.json'))).toBe(false);
   });
