@@ -78,6 +78,18 @@ describe('scan.file_access', () => {
     expect(auto).toEqual(native);
   });
 
+  it('an addon that does not load (built for another system, damaged) is reported, and scans go on the portable way', () => {
+    fs.mkdirSync(path.join(program, 'dist/native'), { recursive: true });
+    fs.writeFileSync(path.join(program, 'dist/native/runner-warden.node'), 'not an ELF file');
+    try {
+      expect(runWithoutAddon(['--version']).stdout).toMatch(/\nfile access: portable \(dist\/native\/runner-warden\.node does not load \(.+\)\)\n$/);
+      const auto = findings(runWithoutAddon(['scan', '--root', host.root, '--config', config('auto'), '--format', 'json', '--fail-on', 'none']));
+      expect(auto.length).toBeGreaterThan(2);
+    } finally {
+      fs.rmSync(path.join(program, 'dist/native'), { recursive: true, force: true });
+    }
+  });
+
   it('without the addon, a config that insists on native is refused in one line, before any scan', () => {
     const file = config('native');
     for (const run of [runWithoutAddon(['scan', '--root', host.root, '--config', file]), runWithoutAddon(['config', 'check', file])]) {
