@@ -16,6 +16,7 @@ NAPI_MODULE_INIT() {
   if (export_function(env, exports, "lstatAt", rw_lstat_at) != napi_ok) return NULL;
   if (export_function(env, exports, "readlinkAt", rw_readlink_at) != napi_ok) return NULL;
   if (export_function(env, exports, "listAt", rw_list_at) != napi_ok) return NULL;
+  if (export_function(env, exports, "aclAt", rw_acl_at) != napi_ok) return NULL;
   if (export_function(env, exports, "probeWorkingCopies", rw_probe_working_copies) != napi_ok) return NULL;
   return exports;
 }

@@ -6,7 +6,8 @@
  * correct, but every call pays for a walk through procfs. These do the same step directly
  * against the directory fd. They never follow a symlink in the child (O_NOFOLLOW,
  * AT_SYMLINK_NOFOLLOW) and take one path component only. listAt reads a directory's entries
- * in one call instead of one JS object per entry.
+ * in one call instead of one JS object per entry. aclAt reads a POSIX access ACL, which Node
+ * has no call for at all.
  *
  * Errors are returned as negative errno values, not thrown: absent children are the common case
  * in a walk, and a JS exception per miss costs a stack trace.
@@ -16,8 +17,10 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* Slots of the Float64Array lstatAt fills; agent/lib/dir-syscalls.ts reads the same order. */
@@ -151,4 +154,35 @@ napi_value rw_list_at(napi_env env, napi_callback_info info) {
   if (status == 0 && napi_create_buffer_copy(env, out.length, out.data, NULL, &result) != napi_ok) status = -ENOMEM;
   free(out.data);
   return status == 0 ? result : rw_int_result(env, status);
+}
+
+/*
+ * aclAt(fd, name | null, out: Buffer) -> bytes of the system.posix_acl_access xattr, or -errno
+ * (-ENODATA: no extended ACL). With a name, the child of directory fd is asked through
+ * /proc/self/fd/<fd>/<name> with lgetxattr, which does not follow the child: there is no
+ * lgetxattrat before Linux 6.13, and the magic link resolves to the very directory fd holds.
+ * Without a name, the open file fd itself is asked.
+ */
+napi_value rw_acl_at(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  char name[NAME_MAX + 1];
+  int32_t fd = -1;
+  void *data = NULL;
+  size_t capacity = 0;
+  napi_valuetype name_type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (rw_int_arg(env, argv[0], &fd) || rw_buffer_arg(env, argv[2], &data, &capacity)) return rw_int_result(env, -EINVAL);
+  if (napi_typeof(env, argv[1], &name_type) != napi_ok) return rw_int_result(env, -EINVAL);
+  ssize_t length;
+  if (name_type == napi_null) {
+    length = fgetxattr(fd, "system.posix_acl_access", data, capacity);
+  } else {
+    int status = rw_component(env, argv[1], name);
+    if (status != 0) return rw_int_result(env, status);
+    char path[sizeof "/proc/self/fd/" + 12 + NAME_MAX + 1];
+    snprintf(path, sizeof path, "/proc/self/fd/%d/%s", (int)fd, name);
+    length = lgetxattr(path, "system.posix_acl_access", data, capacity);
+  }
+  return rw_int_result(env, length < 0 ? -errno : length);
 }

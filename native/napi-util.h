@@ -67,6 +67,7 @@ napi_value rw_open_at(napi_env env, napi_callback_info info);
 napi_value rw_lstat_at(napi_env env, napi_callback_info info);
 napi_value rw_readlink_at(napi_env env, napi_callback_info info);
 napi_value rw_list_at(napi_env env, napi_callback_info info);
+napi_value rw_acl_at(napi_env env, napi_callback_info info);
 napi_value rw_probe_working_copies(napi_env env, napi_callback_info info);
 
 #endif

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { toFileInfo, typeFromMode, type FileInfo, type FileType } from './file-info.js';
 import { nativeAddon, type NativeAddon } from './native-addon.js';
+import { parsePosixAcl, type PosixAcl } from './posix-acl.js';
 
 /**
  * The calls safe-fs makes against an open directory: open, lstat and readlink of one child, and
@@ -36,6 +37,13 @@ export interface DirSyscalls {
   readlink(dirFd: number, name: Buffer): string;
   /** Up to maxEntries entries of the directory, "." and ".." left out. */
   list(dirFd: number, maxEntries: number): { entries: DirEntry[]; truncated: boolean };
+  /**
+   * The extended access ACL of child `name` of dirFd (not followed), or of the open file fd
+   * itself (name null); null when there is none, or when it cannot be read: Node has no call
+   * for xattrs, so the portable way never reads one (`readsAcls` says which).
+   */
+  acl(fd: number, name: Buffer | null): PosixAcl | null;
+  readonly readsAcls: boolean;
 }
 
 function direntType(dirent: fs.Dirent): FileType {
@@ -74,6 +82,8 @@ const portable: DirSyscalls = {
   },
   readlink: (dirFd, name) => fs.readlinkSync(procPath(dirFd, name), 'utf8'),
   list: listPortable,
+  acl: () => null,
+  readsAcls: false,
 };
 
 function procPath(dirFd: number, name: Buffer): Buffer {
@@ -123,6 +133,8 @@ function nativeSyscalls(addon: NativeAddon): DirSyscalls {
   // One stat buffer for every call: the calls are synchronous, and its contents are copied out at once.
   const stat = new Float64Array(8);
   const link = Buffer.alloc(LINK_TARGET_MAX + 1);
+  // An xattr holds at most 64 KiB.
+  const aclBytes = Buffer.alloc(64 * 1024);
   return {
     mode: 'native',
     open(dirFd, name, flags) {
@@ -158,6 +170,12 @@ function nativeSyscalls(addon: NativeAddon): DirSyscalls {
       if (typeof records === 'number') throw errnoError(records, 'getdents64');
       return parseListing(records);
     },
+    acl(fd, name) {
+      // No ACL (ENODATA), a filesystem without them (EOPNOTSUPP), gone: all read as "none".
+      const length = addon.aclAt(fd, name, aclBytes);
+      return length > 0 ? parsePosixAcl(aclBytes.subarray(0, length)) : null;
+    },
+    readsAcls: true,
   };
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { PosixAcl } from './posix-acl.js';
 
 /** What lstat says about one file, in the few fields runner-warden looks at. */
 
@@ -14,6 +15,8 @@ export interface FileInfo {
   dev: number;
   ino: number;
   nlink: number;
+  /** The extended access ACL, where one was asked for and exists (native file access only). */
+  acl?: PosixAcl;
 }
 
 const { S_IFMT, S_IFREG, S_IFDIR, S_IFLNK, S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK } = fs.constants;

@@ -13,13 +13,15 @@ export interface NativeAddon {
   readlinkAt(dirFd: number, name: Buffer, out: Buffer): number;
   /** A flag byte (1: entries beyond maxEntries were left unread), then per entry: d_type, name length, name. */
   listAt(dirFd: number, maxEntries: number): Buffer | number;
+  /** The system.posix_acl_access xattr of child `name` of dirFd, or of fd itself (name null), into `out`: its length. */
+  aclAt(fd: number, name: Buffer | null, out: Buffer): number;
   /** Probes children of parentFd as native/working-copy.c describes: slots in `out`, each .git/config in its configBytes of `configs`. */
   probeWorkingCopies(parentFd: number, names: Buffer[], out: Float64Array, configs: Buffer, configBytes: number): number;
 }
 
 /** Where the build puts the addon, seen from this file in dist/ and in the sources (tests). */
 const CANDIDATES = ['../../native/runner-warden.node', '../../dist/native/runner-warden.node'];
-const EXPORTS: readonly (keyof NativeAddon)[] = ['openAt', 'lstatAt', 'readlinkAt', 'listAt', 'probeWorkingCopies'];
+const EXPORTS: readonly (keyof NativeAddon)[] = ['openAt', 'lstatAt', 'readlinkAt', 'listAt', 'aclAt', 'probeWorkingCopies'];
 
 export type NativeAddonLoad = { addon: NativeAddon } | { problem: string };
 

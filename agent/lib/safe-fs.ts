@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dirSyscalls, type DirEntry } from './dir-syscalls.js';
 import { toFileInfo, type FileInfo } from './file-info.js';
+import type { PosixAcl } from './posix-acl.js';
 
 export type { FileInfo, FileType } from './file-info.js';
 
@@ -54,6 +55,11 @@ function mapErrno(error: unknown, hostPath: string): SafeFsError {
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
   const code = safeFsCode(errno);
   return new SafeFsError(code, hostPath, code === 'io' ? errno : undefined);
+}
+
+function withAcl(info: FileInfo, acl: PosixAcl | null): FileInfo {
+  if (acl) info.acl = acl;
+  return info;
 }
 
 /**
@@ -117,8 +123,14 @@ export class DirHandle {
     }
   }
 
+  /** fstat of this directory, with its extended ACL when file access reads them. */
   info(): FileInfo {
-    return toFileInfo(fs.fstatSync(this.fd));
+    return withAcl(toFileInfo(fs.fstatSync(this.fd)), dirSyscalls().acl(this.fd, null));
+  }
+
+  /** The extended ACL of a child (not followed); null when none, or not readable (portable access). */
+  aclOf(name: string | Buffer): PosixAcl | null {
+    return dirSyscalls().acl(this.fd, component(name));
   }
 
   /** Opens a child directory; fails with `symlink` if it is (or became) a symlink. */
@@ -164,6 +176,8 @@ export class DirHandle {
     try {
       const info = toFileInfo(fs.fstatSync(fd));
       if (info.type !== 'file') throw new SafeFsError('not-regular', hostPath(), info.type);
+      const acl = dirSyscalls().acl(fd, null);
+      if (acl) info.acl = acl;
       const want = Math.min(maxBytes, info.size > 0 ? info.size : maxBytes);
       const buffer = Buffer.alloc(Math.max(0, want));
       let offset = 0;
@@ -270,12 +284,12 @@ export interface ReadOptions {
   links?: LinkPolicy;
 }
 
-/** lstat (links: never) or stat within root (links: within-root); null when absent. */
+/** lstat (links: never) or stat within root (links: within-root), with its extended ACL; null when absent. */
 export function statUnderRoot(root: string, hostPath: string, links: LinkPolicy = 'within-root'): FileInfo | null {
   try {
     const { parent, name } = resolveFinal(root, hostPath, links);
     try {
-      return name === '.' ? parent.info() : parent.lstat(name);
+      return name === '.' ? parent.info() : withAcl(parent.lstat(name), parent.aclOf(name));
     } finally {
       parent.close();
     }

@@ -1,9 +1,10 @@
+import { aclDecides } from '../../agent/lib/posix-acl.js';
 import type { FileInfo } from '../../agent/lib/safe-fs.js';
 
 /**
- * Unix permission reasoning: can this account read or change that file?
- * Mode bits only: POSIX ACLs live in xattrs this collector does not read, so an ACL grant is
- * missed (never invented).
+ * Unix permission reasoning: can this account read or change that file? Mode bits, and the
+ * POSIX access ACL where file access reads them (native): with the portable access an ACL
+ * grant is missed, never invented, and the facts say ACLs were not read.
  */
 
 export interface Principal {
@@ -12,7 +13,7 @@ export interface Principal {
   gids: readonly number[];
 }
 
-type Perm = Pick<FileInfo, 'uid' | 'gid' | 'mode'>;
+type Perm = Pick<FileInfo, 'uid' | 'gid' | 'mode' | 'acl'>;
 
 const READ = 4;
 const WRITE = 2;
@@ -21,7 +22,9 @@ const SEARCH = 1;
 function allows(who: Principal, perm: Perm, bit: number): boolean {
   if (who.uid === 0) return true;
   if (perm.uid === who.uid) return ((perm.mode >> 6) & bit) !== 0;
-  if (who.gids.includes(perm.gid)) return ((perm.mode >> 3) & bit) !== 0;
+  const byAcl = perm.acl ? aclDecides(perm.acl, who.uid, who.gids, perm.gid, bit) : undefined;
+  if (byAcl !== undefined) return byAcl;
+  if (!perm.acl && who.gids.includes(perm.gid)) return ((perm.mode >> 3) & bit) !== 0;
   return (perm.mode & bit) !== 0;
 }
 

@@ -1,7 +1,8 @@
+import type { PosixAcl } from '../../agent/lib/posix-acl.js';
 import { safeText } from '../../agent/lib/sanitize.js';
 import type { Accounts } from './accounts.js';
 import type { HostFiles } from './host-files.js';
-import type { DockerGroupFacts, DockerGroupMember } from './types.js';
+import type { DockerGroupFacts, DockerGroupMember, DockerSocketUserGrant } from './types.js';
 
 const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 const MAX_MEMBERS = 200;
@@ -13,20 +14,41 @@ function members(accounts: Accounts, gid: number, listed: readonly string[]): Do
   return found.slice(0, MAX_MEMBERS);
 }
 
+const RW = 6;
+
+/** Named ACL entries that grant read-write within the mask (connecting to a socket needs write). */
+function rwEntries(entries: PosixAcl['users'], acl: PosixAcl): number[] {
+  const mask = acl.mask ?? 7;
+  return entries.filter((entry) => (entry.perm & mask & RW) === RW).map((entry) => entry.id);
+}
+
 /**
- * Groups that reach the Docker daemon: the one named `docker`, and whatever group owns the
- * daemon socket with read-write access (a renamed or custom group works just as well).
+ * Who reaches the Docker daemon: the group named `docker`, whatever group owns the daemon
+ * socket with read-write access (a renamed or custom group works just as well), and groups and
+ * accounts a POSIX ACL on the socket grants read-write (when file access reads ACLs).
  */
-export function dockerGroups(files: HostFiles, accounts: Accounts): DockerGroupFacts[] {
+export function dockerAccess(files: HostFiles, accounts: Accounts): { groups: DockerGroupFacts[]; userGrants: DockerSocketUserGrant[] } {
   const groups: DockerGroupFacts[] = [];
+  const userGrants: DockerSocketUserGrant[] = [];
+  const addGroup = (gid: number, reason: DockerGroupFacts['reason']): void => {
+    if (groups.some((g) => g.gid === gid)) return;
+    const group = accounts.groupByGid(gid);
+    groups.push({ name: safeText(group?.name ?? String(gid), 100), gid, reason, members: members(accounts, gid, group?.members ?? []) });
+  };
   const named = accounts.group('docker');
   if (named) groups.push({ name: 'docker', gid: named.gid, reason: 'named-docker', members: members(accounts, named.gid, named.members) });
   for (const socket of SOCKETS) {
     const info = files.statSystem(socket);
-    if (!info || info.type !== 'socket' || (info.mode & 0o060) !== 0o060 || info.gid === 0) continue;
-    if (groups.some((g) => g.gid === info.gid)) continue;
-    const owner = accounts.groupByGid(info.gid);
-    groups.push({ name: safeText(owner?.name ?? String(info.gid), 100), gid: info.gid, reason: 'owns-socket', members: members(accounts, info.gid, owner?.members ?? []) });
+    if (!info || info.type !== 'socket') continue;
+    // With an ACL, the mode's group bits are its mask: the owning group's own entry says what it may do.
+    const groupRw = info.acl ? (info.acl.groupObj & (info.acl.mask ?? 7) & RW) === RW : (info.mode & 0o060) === 0o060;
+    if (groupRw && info.gid !== 0) addGroup(info.gid, 'owns-socket');
+    if (!info.acl) continue;
+    for (const gid of rwEntries(info.acl.groups, info.acl)) addGroup(gid, 'socket-acl');
+    for (const uid of rwEntries(info.acl.users, info.acl)) {
+      if (userGrants.some((g) => g.uid === uid)) continue;
+      userGrants.push({ socket, user: safeText(accounts.userByUid(uid)?.name ?? String(uid), 100), uid });
+    }
   }
-  return groups;
+  return { groups, userGrants };
 }

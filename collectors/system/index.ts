@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineCollector, type CollectorContext } from '../../agent/core/collector.js';
+import { dirSyscalls } from '../../agent/lib/dir-syscalls.js';
 import { safeErrorMessage, safeText } from '../../agent/lib/sanitize.js';
 import type { WalkLimits } from '../../agent/lib/safe-walk.js';
 import type { RunnerFacts } from '../runner/types.js';
@@ -7,7 +8,7 @@ import { Accounts, parseGroup, parsePasswd } from './accounts.js';
 import { canTraverse, type Principal } from './access.js';
 import { scanBuildDir, type BuildDirTarget } from './build-dirs.js';
 import { findCredentialFiles } from './credentials.js';
-import { dockerGroups } from './docker-group.js';
+import { dockerAccess } from './docker-group.js';
 import { globalGitConfigs, startupFiles, systemGitConfig } from './home-config.js';
 import { HostFiles } from './host-files.js';
 import { DEFAULT_JOB_USER, jobUserOf, runnerContexts } from './runner-context.js';
@@ -120,12 +121,15 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
   const limits: WalkLimits = { maxEntries: ctx.config.system.max_walk_entries, maxDepth: ctx.config.system.max_walk_depth, deadline: ctx.deadline - DEADLINE_MARGIN_MS, signal: ctx.signal };
   const systemSource = { readFile: (p: string) => files.readSystemText(p, SYSTEM_CONFIG_BYTES), listDir: (p: string) => files.listSystemDir(p) };
 
+  const docker = dockerAccess(files, accounts);
   const facts: SystemFacts = {
     runners,
     jobUsers: users,
     users: [],
     groups: [],
-    dockerGroups: dockerGroups(files, accounts),
+    dockerGroups: docker.groups,
+    dockerSocketUserGrants: docker.userGrants,
+    aclsRead: dirSyscalls().readsAcls,
     sudo: readSudoers(systemSource),
     ssh: { homesSearched: [], privateKeys: [], authorizedKeys: [], sshd: null },
     credentialFiles: [],
@@ -181,7 +185,7 @@ export async function collectSystem(ctx: CollectorContext): Promise<SystemFacts>
 function validate(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'expected an object';
   const facts = value as Record<string, unknown>;
-  for (const key of ['runners', 'jobUsers', 'users', 'groups', 'dockerGroups', 'credentialFiles', 'startupFiles', 'gitConfigs', 'buildDirs', 'errors']) {
+  for (const key of ['runners', 'jobUsers', 'users', 'groups', 'dockerGroups', 'dockerSocketUserGrants', 'credentialFiles', 'startupFiles', 'gitConfigs', 'buildDirs', 'errors']) {
     if (!Array.isArray(facts[key])) return `${key} is not a list`;
   }
   if (typeof facts.sudo !== 'object' || facts.sudo === null) return 'sudo is missing';

@@ -95,14 +95,23 @@ export interface DockerGroupMember {
   via: 'primary' | 'supplementary';
 }
 
+/** An account a POSIX ACL on the Docker daemon socket grants read-write by name. */
+export interface DockerSocketUserGrant {
+  /** The socket's host path. */
+  socket: string;
+  /** Account name (the uid when no account has it). */
+  user: string;
+  uid: number;
+}
+
 /** The group that can talk to the Docker daemon: `docker` by name, and the group owning the socket. */
 export interface DockerGroupFacts {
   /** Group name (`docker`, or the socket's group when it differs). */
   name: string;
   /** Group id. */
   gid: number;
-  /** Why this group matters: named `docker`, or owns the daemon socket with group rw. */
-  reason: 'named-docker' | 'owns-socket';
+  /** Why this group matters: named `docker`, owns the daemon socket with group rw, or an ACL on the socket grants it rw. */
+  reason: 'named-docker' | 'owns-socket' | 'socket-acl';
   /** Accounts in the group, by primary gid or by the member list. */
   members: DockerGroupMember[];
 }
@@ -350,6 +359,13 @@ export interface SystemFacts {
   groups: GroupEntry[];
   /** Docker-capable groups and who is in them; empty when there is none. */
   dockerGroups: DockerGroupFacts[];
+  /** Accounts a POSIX ACL on the daemon socket grants rw by name (setfacl -m u:NAME:rw). */
+  dockerSocketUserGrants: DockerSocketUserGrant[];
+  /**
+   * Whether POSIX ACLs were read (native file access). When false, access is judged on mode bits
+   * alone, and a grant made by an ACL is missed.
+   */
+  aclsRead: boolean;
   /** Sudo rules from /etc/sudoers and its includes. */
   sudo: SudoFacts;
   /** SSH keys, authorized_keys and sshd settings. */

@@ -63,6 +63,19 @@ table(jobUserDockerGroup, [
     expect: ['critical'],
     says: 'owns the Docker socket',
   },
+  {
+    name: 'in a group an ACL on the socket grants read-write',
+    system: quietSystem({ jobUsers: [jobUser({ groups: ['gitlab-runner', 'ci'], gids: [999, 1500] })], dockerGroups: [{ name: 'ci', gid: 1500, reason: 'socket-acl', members: [] }] }),
+    expect: ['critical'],
+    says: 'an ACL on the Docker socket grants read-write',
+  },
+  {
+    name: 'granted read-write by name in the socket ACL: critical',
+    system: quietSystem({ dockerSocketUserGrants: [{ socket: '/var/run/docker.sock', user: 'gitlab-runner', uid: 999 }] }),
+    expect: ['critical'],
+    says: 'an ACL on /var/run/docker.sock grants',
+  },
+  { name: "another account's ACL grant is not the job user's", system: quietSystem({ dockerSocketUserGrants: [{ socket: '/var/run/docker.sock', user: 'alice', uid: 1002 }] }), expect: 'pass' },
   { name: 'root job user is left to shell-jobs-as-root', system: quietSystem({ jobUsers: [jobUser({ name: 'root', uid: 0, gid: 0, gids: [0, 998] })] }), expect: 'pass' },
 ]);
 

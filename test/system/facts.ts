@@ -53,6 +53,8 @@ export function quietSystem(over: Partial<SystemFacts> = {}): SystemFacts {
     users: [],
     groups: [],
     dockerGroups: [{ name: 'docker', gid: 998, reason: 'named-docker', members: [] }],
+    dockerSocketUserGrants: [],
+    aclsRead: true,
     sudo: { files: ['/etc/sudoers'], rules: [{ source: '/etc/sudoers:1', principals: ['root'], runAs: ['ALL'], commands: ['ALL'], nopasswd: false, allCommands: true }], problems: [] },
     ssh: { homesSearched: ['/home/gitlab-runner', '/root'], privateKeys: [], authorizedKeys: [], sshd: { path: '/etc/ssh/sshd_config', permitRootLogin: 'no', passwordAuthentication: 'no' } },
     credentialFiles: [],
