@@ -8,13 +8,27 @@ import type { Accounts } from './accounts.js';
 import { canonicalize, type Table } from './canonical.js';
 import { KeyLineIndex } from './key-lines.js';
 import { runnerEntry } from './runner-entry.js';
-import type { DiscoverySource, FileOwnership, JobExecution, RunnerConfigFile, RunnerFileError, RunnerLaunch, SystemIdFacts } from './types.js';
+import type { AclGrant, DiscoverySource, FileOwnership, JobExecution, RunnerConfigFile, RunnerFileError, RunnerLaunch, SystemIdFacts } from './types.js';
 import { integer, sub, tables, text } from './values.js';
 
 /** Far above any real config (a few KB); bigger files are reported, not parsed. */
 export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** Runner entries kept per file; the rest are counted in an error so facts stay a sensible size. */
 export const MAX_RUNNERS_PER_FILE = 1000;
+
+function aclGrants(info: FileInfo, accounts: Accounts): AclGrant[] {
+  const acl = info.acl;
+  if (!acl) return [];
+  const mask = acl.mask ?? 7;
+  const grant = (kind: AclGrant['kind'], id: number, perm: number): AclGrant => ({
+    kind,
+    id,
+    name: kind === 'user' ? accounts.userName(id) : accounts.groupName(id),
+    read: (perm & mask & 4) !== 0,
+    write: (perm & mask & 2) !== 0,
+  });
+  return [...acl.users.map((e) => grant('user', e.id, e.perm)), ...acl.groups.map((e) => grant('group', e.id, e.perm))].filter((g) => g.read || g.write);
+}
 
 function ownership(info: FileInfo, accounts: Accounts): FileOwnership {
   const mode = info.mode & 0o7777;
@@ -25,6 +39,8 @@ function ownership(info: FileInfo, accounts: Accounts): FileOwnership {
     group: accounts.groupName(info.gid),
     mode,
     modeOctal: `0${mode.toString(8).padStart(3, '0')}`,
+    aclGrants: aclGrants(info, accounts),
+    aclGroupPerm: info.acl ? info.acl.groupObj & (info.acl.mask ?? 7) : null,
   };
 }
 

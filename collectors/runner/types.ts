@@ -49,6 +49,26 @@ export interface FileOwnership {
   mode: number;
   /** The same bits as an octal string, e.g. "0600", for people reading the facts. */
   modeOctal: string;
+  /**
+   * Named entries of the file's POSIX ACL that grant read or write (within its mask): grants
+   * mode bits do not show. Empty without an ACL, or when file access does not read them (portable).
+   */
+  aclGrants: AclGrant[];
+  /**
+   * With an ACL, the owning group's own permission bits (within the mask), since the group bits of
+   * `mode` then show the ACL's mask; null without an ACL (or when ACLs are not read).
+   */
+  aclGroupPerm: number | null;
+}
+
+/** One named user or group entry of a POSIX ACL, as it takes effect. */
+export interface AclGrant {
+  kind: 'user' | 'group';
+  id: number;
+  /** Account or group name from the host's files, null when the id has none. */
+  name: string | null;
+  read: boolean;
+  write: boolean;
 }
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nativeAddon, type NativeAddon } from '../../agent/lib/native-addon.js';
+import { GROUP_OBJ, MASK, OTHER, USER, USER_OBJ, setAcl } from '../helpers/acl.js';
 import { ScratchTree } from './tree.js';
 
 /**
@@ -10,7 +11,7 @@ import { ScratchTree } from './tree.js';
  * addon must be there: a missing build is a failure, not a skip.
  */
 
-const { EINVAL, ENAMETOOLONG, EBADF, ENOENT, ELOOP } = os.constants.errno;
+const { EINVAL, ENAMETOOLONG, EBADF, ENOENT, ELOOP, ENODATA } = os.constants.errno;
 const SLOTS = 12;
 
 let tree: ScratchTree;
@@ -53,6 +54,7 @@ describe('native addon', () => {
       expect(native.lstatAt(fd, bytes, new Float64Array(8))).toBe(errno);
       expect(native.readlinkAt(fd, bytes, Buffer.alloc(64))).toBe(errno);
       expect(native.probeWorkingCopies(fd, [Buffer.from('a'), bytes], new Float64Array(2 * SLOTS), Buffer.alloc(2 * 64), 64)).toBe(errno);
+      expect(native.aclAt(fd, bytes, Buffer.alloc(64))).toBe(errno);
     });
   });
 
@@ -91,6 +93,7 @@ describe('native addon', () => {
     fs.closeSync(closed);
     expect(native.openAt(closed, Buffer.from('etc'), fs.constants.O_RDONLY)).toBe(-EBADF);
     expect(native.listAt(closed, 10)).toBe(-EBADF);
+    expect(native.aclAt(closed, null, Buffer.alloc(64))).toBe(-EBADF);
   });
 
   it('lists in records: a flag byte, then d_type, length and name per entry, without . and ..', () => {
@@ -106,6 +109,25 @@ describe('native addon', () => {
     }
     expect(seen.sort()).toEqual(['4:d', '8:f']);
     expect((withDir((fd) => addon().listAt(fd, 1)) as Buffer)[0]).toBe(1);
+  });
+
+  it('reads an access ACL of a child (not followed) or of an open fd; ENODATA without one', () => {
+    tree = new ScratchTree();
+    tree.file('x', 'plain').file('x', 'granted').symlink('granted', 'link');
+    setAcl(`${tree.root}/granted`, [[USER_OBJ, 6], [USER, 4, 65534], [GROUP_OBJ, 4], [MASK, 4], [OTHER, 0]]);
+    const out = Buffer.alloc(256);
+    withDir((fd) => {
+      expect(addon().aclAt(fd, Buffer.from('plain'), out)).toBe(-ENODATA);
+      expect(addon().aclAt(fd, Buffer.from('granted'), out)).toBe(4 + 5 * 8);
+      // The symlink's own xattrs, never its target's (symlinks cannot carry ACLs).
+      expect(addon().aclAt(fd, Buffer.from('link'), out)).toBeLessThan(0);
+    });
+    const file = fs.openSync(`${tree.root}/granted`, fs.constants.O_RDONLY);
+    try {
+      expect(addon().aclAt(file, null, out)).toBe(4 + 5 * 8);
+    } finally {
+      fs.closeSync(file);
+    }
   });
 
   it('probes a batch larger than one thread takes, each result in its own slots', () => {

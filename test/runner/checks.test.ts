@@ -8,6 +8,8 @@ import { exposure } from '../../checks/runner/listen-address.js';
 import { tokenKind } from '../../collectors/runner/tokens.js';
 import { parseVersionOutput } from '../../collectors/runner/version.js';
 import type { RunnerBinary } from '../../collectors/runner/types.js';
+import { GROUP, GROUP_OBJ, MASK, OTHER, USER, USER_OBJ, setAcl } from '../helpers/acl.js';
+import { FILE_ACCESS_MODES, withFileAccess } from '../helpers/file-access.js';
 import type { SyntheticHost } from '../helpers/host.js';
 import { IS_ROOT, runnerHost, scanRunner } from './harness.js';
 
@@ -140,6 +142,35 @@ describe.runIf(IS_ROOT)('config-toml-permissions', () => {
     // gitlab-runner is a supplementary member of docker (gid 998) in the synthetic /etc/group.
     if (file.mode === 0o640 && file.gid === 998) expect(findings[0]).toMatchObject({ severity: 'high', message: expect.stringContaining('readable by the job user gitlab-runner through group docker') });
     if (file.mode === 0o640 && file.gid === 1000) expect(findings[0]).toMatchObject({ severity: 'medium', message: expect.stringContaining('readable by group u') });
+  });
+
+  describe.each(FILE_ACCESS_MODES)('ACLs (%s file access)', (mode) => {
+    withFileAccess(mode);
+
+    // Portable access sees only the mode, whose group bits are the ACL's mask (root's group here).
+    const maskRw = ['critical', 'medium'];
+    const maskR = ['medium'];
+    it.each([
+      ['the job user named in the ACL, read', [[USER, 4, 999], [MASK, 4]], ['high'], maskR, 'readable by the job user gitlab-runner through an ACL entry for user gitlab-runner'],
+      ['a group the job user is in, read (docker, 998)', [[GROUP, 4, 998], [MASK, 4]], ['high'], maskR, 'through an ACL entry for group docker'],
+      ['another account, read', [[USER, 4, 1000], [MASK, 4]], ['medium'], maskR, 'readable by user u through an ACL'],
+      ['another account, write', [[USER, 6, 1000], [MASK, 6]], ['critical'], maskRw, 'writable by user u through an ACL'],
+      ['a grant the mask takes away', [[USER, 6, 999], [MASK, 0]], [], [], ''],
+    ] as const)('%s', async (_label, named, severities, portableSeverities, says) => {
+      host = runnerHost({ '/etc/gitlab-runner/config.toml': { content: CONFIG, mode: 0o600, uid: 0, gid: 0 }, '/etc/systemd/system/gitlab-runner.service': UNIT });
+      fs.chmodSync(host.path('/etc/gitlab-runner'), 0o700);
+      const entries: [number, number, number?][] = [[USER_OBJ, 6], [GROUP_OBJ, 0], [OTHER, 0], ...named.map((e) => [...e] as [number, number, number?])];
+      setAcl(host.path('/etc/gitlab-runner/config.toml'), entries);
+      const { result } = await scanRunner(host);
+      const findings = result.findings.filter((f) => f.checkId === 'config-toml-permissions');
+      // Portable access cannot read ACLs: named grants are missed, and the mask reads as group bits.
+      expect(findings.map((f) => f.severity)).toEqual(mode === 'native' ? [...severities] : [...portableSeverities]);
+      if (mode === 'native' && says) {
+        expect(findings[0]?.message).toContain(says);
+        expect(findings[0]?.evidence).toContain('+acl ');
+        expect(findings[0]?.remediation).toContain('setfacl -b /etc/gitlab-runner/config.toml');
+      }
+    });
   });
 });
 
