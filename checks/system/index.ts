@@ -4,6 +4,7 @@ import { jobHomeCredentials } from './job-home-credentials.js';
 import { jobUserDockerGroup } from './job-user-docker-group.js';
 import { jobUserSudo } from './job-user-sudo.js';
 import { leftoverBuildCredentials } from './leftover-build-credentials.js';
+import { leftoverJobTempFiles } from './leftover-job-temp-files.js';
 import { persistentWorkingCopies } from './persistent-working-copies.js';
 import { shellJobsAsRoot } from './shell-jobs-as-root.js';
 import { shellStartupFilesWritable } from './shell-startup-files-writable.js';
@@ -19,6 +20,7 @@ export const systemChecks: Check[] = [
   jobUserDockerGroup,
   jobUserSudo,
   leftoverBuildCredentials,
+  leftoverJobTempFiles,
   persistentWorkingCopies,
   shellJobsAsRoot,
   shellStartupFilesWritable,

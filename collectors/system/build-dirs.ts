@@ -4,7 +4,8 @@ import { TopN } from '../../agent/lib/top-n.js';
 import { GIT_CONFIG_READ_BYTES, probeChildren, probeOpenDir, type ConfigRead, type GitDirProbe } from './git-dir-probe.js';
 import { displayUrl, headerCredentials, parseGitConfig, urlCredentials, type UrlCredentials } from './git-config.js';
 import type { HostFiles } from './host-files.js';
-import type { BuildDirFacts, WorkingCopy } from './types.js';
+import { isJobTempDirName, readJobTempDir } from './job-temp-dirs.js';
+import type { BuildDirFacts, JobTempDir, WorkingCopy } from './types.js';
 
 /**
  * What jobs leave behind in builds and cache dirs. The walk looks for working copies (a `.git`
@@ -15,6 +16,8 @@ import type { BuildDirFacts, WorkingCopy } from './types.js';
 
 /** Working copies listed in the facts (all are counted). */
 export const MAX_LISTED_WORKING_COPIES = 200;
+/** Job temp dirs with files listed in the facts (all are counted). */
+export const MAX_LISTED_TEMP_DIRS = 30;
 /** Remotes and credentials listed per working copy. */
 const MAX_LISTED_REMOTES = 10;
 
@@ -135,13 +138,15 @@ function byConcern(a: FoundCopy, b: FoundCopy): number {
 /** Walks one builds or cache dir within `limits`. */
 export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, limits: WalkLimits): Promise<BuildDirFacts> {
   const base = { path: safeText(target.path, 300), runners: target.runners.map((r) => safeText(r, 200)), kind: target.kind };
-  const empty = { workingCopyCount: 0, distinctProjects: 0, withCredentials: 0, withSubmodules: 0, oldestMtimeMs: null, indexBytesTotal: 0, workingCopies: [] };
+  const empty = { workingCopyCount: 0, distinctProjects: 0, withCredentials: 0, withSubmodules: 0, oldestMtimeMs: null, indexBytesTotal: 0, workingCopies: [], jobTempDirCount: 0, jobTempDirs: [] };
   const opened = files.openTree(target.path);
   if ('problem' in opened) {
     const exists = opened.problem !== 'absent';
     return { ...base, exists, problem: exists ? `cannot walk: ${opened.problem}` : null, ...empty, walk: emptyWalk(base.path) };
   }
   const listed = new TopN<FoundCopy>(MAX_LISTED_WORKING_COPIES, byConcern);
+  const tempDirs = new TopN<JobTempDir>(MAX_LISTED_TEMP_DIRS, (a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let jobTempDirCount = 0;
   const projects = new Set<string>();
   const tally = { workingCopyCount: 0, withCredentials: 0, withSubmodules: 0, indexBytesTotal: 0, oldestMtimeMs: null as number | null };
   let walk: WalkReport;
@@ -168,8 +173,21 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
       },
       claim: ({ dir, path }, names) =>
         probeChildren(dir, names).map((probe, i) => {
-          if (probe) found(probe, [...path, names[i] as Buffer]);
-          return probe !== null;
+          const name = names[i] as Buffer;
+          if (probe) {
+            found(probe, [...path, name]);
+            return true;
+          }
+          if (!isJobTempDirName(name)) return false;
+          // Looked at by name only, and never walked: what a job left there is not ours to list.
+          const reading = readJobTempDir(dir, name);
+          if (reading && reading.fileCount > 0) {
+            jobTempDirCount++;
+            const parts = [...path, name];
+            const project = printableBytes(joinParts(projectParts(parts, target.kind)), 300).replace(/\.tmp$/, '');
+            tempDirs.offer({ path: walkPathDisplay(target.path, parts), project, fileCount: reading.fileCount, files: reading.files, mtimeMs: reading.mtimeMs });
+          }
+          return reading !== null;
         }),
     });
   } finally {
@@ -182,6 +200,8 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
     ...tally,
     distinctProjects: projects.size,
     workingCopies: listed.items().map((copy) => toWorkingCopy(copy, target.path, target.kind)),
+    jobTempDirCount,
+    jobTempDirs: [...tempDirs.items()],
     walk,
   };
 }

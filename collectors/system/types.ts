@@ -344,8 +344,30 @@ export interface BuildDirFacts {
   indexBytesTotal: number;
   /** Up to a few hundred working copies, those with credentials or submodules first. */
   workingCopies: WorkingCopy[];
+  /** `<project>.tmp` dirs (the runner's per-job temporary dir) that still hold files; every one is counted. */
+  jobTempDirCount: number;
+  /** Up to a few dozen of them, newest first. */
+  jobTempDirs: JobTempDir[];
   /** What the bounded walk saw and where it was cut. */
   walk: WalkReport;
+}
+
+/**
+ * A `<project>.tmp` dir with files in it. The runner writes a job's file-type CI/CD variables and
+ * its CA file there and removes them when the job ends, so files left over come from jobs that
+ * were killed before their cleanup ran. Only names are kept, never contents.
+ */
+export interface JobTempDir {
+  /** Host path (sanitised). */
+  path: string;
+  /** The project it belongs to, as in WorkingCopy.project (without `.tmp`). */
+  project: string;
+  /** Regular files in it (all are counted; `files` names the first few). */
+  fileCount: number;
+  /** File names (variable names, sanitised). */
+  files: string[];
+  /** The dir's mtime (epoch ms): when the last job wrote to it. */
+  mtimeMs: number;
 }
 
 export interface SystemFacts {

@@ -9,6 +9,7 @@ import { jobHomeCredentials } from '../../checks/system/job-home-credentials.js'
 import { jobUserDockerGroup } from '../../checks/system/job-user-docker-group.js';
 import { jobUserSudo } from '../../checks/system/job-user-sudo.js';
 import { leftoverBuildCredentials } from '../../checks/system/leftover-build-credentials.js';
+import { leftoverJobTempFiles } from '../../checks/system/leftover-job-temp-files.js';
 import { persistentWorkingCopies } from '../../checks/system/persistent-working-copies.js';
 import { shellJobsAsRoot } from '../../checks/system/shell-jobs-as-root.js';
 import { shellStartupFilesWritable } from '../../checks/system/shell-startup-files-writable.js';
@@ -77,6 +78,16 @@ table(jobUserDockerGroup, [
   },
   { name: "another account's ACL grant is not the job user's", system: quietSystem({ dockerSocketUserGrants: [{ socket: '/var/run/docker.sock', user: 'alice', uid: 1002 }] }), expect: 'pass' },
   { name: 'root job user is left to shell-jobs-as-root', system: quietSystem({ jobUsers: [jobUser({ name: 'root', uid: 0, gid: 0, gids: [0, 998] })] }), expect: 'pass' },
+]);
+
+const withTemp = (files: string[], count = 1) =>
+  quietSystem({ buildDirs: [buildDir({ jobTempDirCount: count, jobTempDirs: [{ path: '/home/gitlab-runner/builds/s/0/g/app.tmp', project: 'g/app', fileCount: files.length, files, mtimeMs: 0 }] })] });
+
+table(leftoverJobTempFiles, [
+  { name: 'no temp dir with files passes', system: quietSystem(), expect: 'pass' },
+  { name: 'file variables left behind: high, named', system: withTemp(['CI_SERVER_TLS_CA_FILE', 'KUBECONFIG', 'DEPLOY_KEY']), expect: ['high'], says: 'file variables among them (KUBECONFIG, DEPLOY_KEY)' },
+  { name: "only the runner's CA file: low", system: withTemp(['CI_SERVER_TLS_CA_FILE']), expect: ['low'], says: "the runner's CA file only" },
+  { name: 'counts every temp dir, not only those listed', system: withTemp(['KUBECONFIG'], 45), expect: ['high'], says: '45 job temporary dirs' },
 ]);
 
 const sudo = (rule: Partial<SystemFacts['sudo']['rules'][number]>, user = jobUser({ groups: ['gitlab-runner', 'sudo'], gids: [999, 27] })) =>
@@ -224,7 +235,7 @@ describe('system checks through the engine', () => {
   it('every system check can fail and can pass (none is constant)', () => {
     const failing = new Set<string>();
     const passing = new Set<string>();
-    const systems = [quietSystem(), inDocker(), sudo({}), key({}), authorized(['gitlab-runner']), sshd('yes', 'yes'), credential({}), copies({ withCredentials: 1, workingCopies: [workingCopy({ credentials: [{ kind: 'password', fingerprint: 'fp1:4' }] })] }), startup(['gitlab-runner']), gitConfig('hooks-path'), quietSystem({ runners: [runner({ jobUser: 'root' })], jobUsers: [jobUser({ name: 'root', uid: 0, gid: 0 })], buildDirs: [buildDir({ problem: 'cannot walk: symlink' })] })];
+    const systems = [quietSystem(), inDocker(), sudo({}), key({}), authorized(['gitlab-runner']), sshd('yes', 'yes'), credential({}), copies({ withCredentials: 1, workingCopies: [workingCopy({ credentials: [{ kind: 'password', fingerprint: 'fp1:4' }] })] }), startup(['gitlab-runner']), gitConfig('hooks-path'), withTemp(['KUBECONFIG']), quietSystem({ runners: [runner({ jobUser: 'root' })], jobUsers: [jobUser({ name: 'root', uid: 0, gid: 0 })], buildDirs: [buildDir({ problem: 'cannot walk: symlink' })] })];
     for (const system of systems) {
       for (const check of systemChecks) {
         const status = run(check, system).status;

@@ -41,6 +41,8 @@ export function buildDir(over: Partial<BuildDirFacts> = {}): BuildDirFacts {
     oldestMtimeMs: null,
     indexBytesTotal: 0,
     workingCopies: [],
+    jobTempDirCount: 0,
+    jobTempDirs: [],
     walk: { root: '/home/gitlab-runner/builds', entries: 10, limits: [], truncatedAt: [], symlinks: 0, specialFiles: 0, races: 0 },
     ...over,
   };
