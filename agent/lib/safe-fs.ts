@@ -214,6 +214,26 @@ export class DirHandle {
   }
 }
 
+/**
+ * Runs `use` on the child directory `name` of `parent` and closes it; null when it cannot be
+ * opened as a directory (gone, a symlink, not a directory, denied: callers that walk let the walk
+ * report those).
+ */
+export function withChildDir<T>(parent: DirHandle, name: string | Buffer, use: (dir: DirHandle) => T): T | null {
+  let dir: DirHandle;
+  try {
+    dir = parent.openDir(name);
+  } catch (error) {
+    if (error instanceof SafeFsError) return null;
+    throw error;
+  }
+  try {
+    return use(dir);
+  } finally {
+    dir.close();
+  }
+}
+
 function splitHostPath(hostPath: string): string[] {
   return hostPath.split('/').filter((part) => part !== '' && part !== '.');
 }

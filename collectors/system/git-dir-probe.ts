@@ -1,6 +1,6 @@
 import { errnoName, nativeAddonInUse } from '../../agent/lib/dir-syscalls.js';
 import { typeFromMode } from '../../agent/lib/file-info.js';
-import { SafeFsError, safeFsCode, type DirHandle, type FileInfo, type FileType, type SafeFsCode } from '../../agent/lib/safe-fs.js';
+import { SafeFsError, safeFsCode, withChildDir, type DirHandle, type FileInfo, type FileType, type SafeFsCode } from '../../agent/lib/safe-fs.js';
 import type { NativeAddon } from '../../agent/lib/native-addon.js';
 
 /**
@@ -88,19 +88,7 @@ export function probeOpenDir(dir: DirHandle): GitDirProbe | null {
 }
 
 function probeChildPortable(parent: DirHandle, name: Buffer): GitDirProbe | null {
-  let dir: DirHandle;
-  try {
-    dir = parent.openDir(name);
-  } catch (error) {
-    // Gone, swapped or denied: the walk opens it itself and reports what it finds.
-    if (error instanceof SafeFsError) return null;
-    throw error;
-  }
-  try {
-    return probeOpenDir(dir);
-  } finally {
-    dir.close();
-  }
+  return withChildDir(parent, name, probeOpenDir);
 }
 
 /** Slots of native/working-copy.c's output, in its order. */

@@ -1,4 +1,4 @@
-import { SafeFsError, type DirHandle } from '../../agent/lib/safe-fs.js';
+import { SafeFsError, withChildDir, type DirHandle } from '../../agent/lib/safe-fs.js';
 import { printableBytes } from '../../agent/lib/sanitize.js';
 
 /**
@@ -8,7 +8,7 @@ import { printableBytes } from '../../agent/lib/sanitize.js';
  */
 
 const SUFFIX = Buffer.from('.tmp');
-/** Entries looked at in one temp dir; file variables are a handful per job. */
+/** Entries looked at in one temp dir (file variables are a handful per job): fileCount stops there. */
 const MAX_ENTRIES = 256;
 /** File names kept per temp dir. */
 export const MAX_LISTED_FILES = 20;
@@ -17,32 +17,24 @@ export interface TempDirReading {
   fileCount: number;
   files: string[];
   mtimeMs: number;
-  /** Entries beyond MAX_ENTRIES were not looked at. */
-  truncated: boolean;
 }
 
 export function isJobTempDirName(name: Buffer): boolean {
   return name.length > SUFFIX.length && name.subarray(name.length - SUFFIX.length).equals(SUFFIX);
 }
 
-/** Reads `<project>.tmp` under `parent`; null when it cannot be opened as a directory (the walk then reports why). */
+/** Reads `<project>.tmp` under `parent`; null when it cannot be opened or listed (the walk then reports why). */
 export function readJobTempDir(parent: DirHandle, name: Buffer): TempDirReading | null {
-  let dir: DirHandle;
-  try {
-    dir = parent.openDir(name);
-  } catch (error) {
-    if (error instanceof SafeFsError) return null;
-    throw error;
-  }
-  try {
-    const { entries, truncated } = dir.list(MAX_ENTRIES);
+  return withChildDir(parent, name, (dir) => {
+    let listed: ReturnType<DirHandle['list']>;
+    try {
+      listed = dir.list(MAX_ENTRIES);
+    } catch (error) {
+      if (error instanceof SafeFsError) return null;
+      throw error;
+    }
     // In byte order, so the facts do not depend on the order the filesystem lists them in.
-    const files = entries.filter((entry) => entry.type === 'file').sort((a, b) => Buffer.compare(a.name, b.name));
-    return { fileCount: files.length, files: files.slice(0, MAX_LISTED_FILES).map((entry) => printableBytes(entry.name, 100)), mtimeMs: dir.info().mtimeMs, truncated };
-  } catch (error) {
-    if (error instanceof SafeFsError) return null;
-    throw error;
-  } finally {
-    dir.close();
-  }
+    const files = listed.entries.filter((entry) => entry.type === 'file').sort((a, b) => Buffer.compare(a.name, b.name));
+    return { fileCount: files.length, files: files.slice(0, MAX_LISTED_FILES).map((entry) => printableBytes(entry.name, 100)), mtimeMs: dir.info().mtimeMs };
+  });
 }
