@@ -28,11 +28,10 @@ enum { ST_MODE, ST_UID, ST_GID, ST_SIZE, ST_MTIME_MS, ST_DEV, ST_INO, ST_NLINK, 
 
 /* openAt(dirFd, name, flags) -> fd or -errno. O_NOFOLLOW and O_CLOEXEC are always added. */
 napi_value rw_open_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   char name[NAME_MAX + 1];
   int32_t dir_fd = -1, flags = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 3)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &dir_fd) || rw_int_arg(env, argv[2], &flags)) return rw_int_result(env, -EINVAL);
   int status = rw_component(env, argv[1], name);
   if (status != 0) return rw_int_result(env, status);
@@ -44,12 +43,11 @@ napi_value rw_open_at(napi_env env, napi_callback_info info) {
 
 /* lstatAt(dirFd, name, out: Float64Array(8)) -> 0 or -errno; never follows the child. */
 napi_value rw_lstat_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   char name[NAME_MAX + 1];
   int32_t dir_fd = -1;
   double *out = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 3)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &dir_fd) || rw_float64_arg(env, argv[2], ST_SLOTS, &out)) return rw_int_result(env, -EINVAL);
   int status = rw_component(env, argv[1], name);
   if (status != 0) return rw_int_result(env, status);
@@ -68,13 +66,12 @@ napi_value rw_lstat_at(napi_env env, napi_callback_info info) {
 
 /* readlinkAt(dirFd, name, out: Buffer) -> bytes written (at most out.length) or -errno. */
 napi_value rw_readlink_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   char name[NAME_MAX + 1];
   int32_t dir_fd = -1;
   void *data = NULL;
   size_t capacity = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 3)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &dir_fd) || rw_buffer_arg(env, argv[2], &data, &capacity)) return rw_int_result(env, -EINVAL);
   int status = rw_component(env, argv[1], name);
   if (status != 0) return rw_int_result(env, status);
@@ -116,10 +113,9 @@ static int append(struct records *out, unsigned char type, const char *name, siz
  * through a fresh open of "." relative to dirFd, so the fd's own offset is never moved.
  */
 napi_value rw_list_at(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
   int32_t dir_fd = -1, max_entries = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 2)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &dir_fd) || rw_int_arg(env, argv[1], &max_entries) || max_entries < 0) return rw_int_result(env, -EINVAL);
   int fd;
   do fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -164,14 +160,13 @@ napi_value rw_list_at(napi_env env, napi_callback_info info) {
  * Without a name, the open file fd itself is asked.
  */
 napi_value rw_acl_at(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
   char name[NAME_MAX + 1];
   int32_t fd = -1;
   void *data = NULL;
   size_t capacity = 0;
   napi_valuetype name_type;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 3)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &fd) || rw_buffer_arg(env, argv[2], &data, &capacity)) return rw_int_result(env, -EINVAL);
   if (napi_typeof(env, argv[1], &name_type) != napi_ok) return rw_int_result(env, -EINVAL);
   ssize_t length;

@@ -31,6 +31,12 @@ static inline int rw_component(napi_env env, napi_value value, char out[NAME_MAX
   return 0;
 }
 
+/* The call's arguments into argv; false unless there are exactly `count`. */
+static inline bool rw_args(napi_env env, napi_callback_info info, napi_value *argv, size_t count) {
+  size_t argc = count;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == count;
+}
+
 static inline int rw_int_arg(napi_env env, napi_value value, int32_t *out) {
   return napi_get_value_int32(env, value, out) == napi_ok ? 0 : -EINVAL;
 }

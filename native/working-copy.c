@@ -208,7 +208,6 @@ static void run_batch(struct batch *batch) {
  * Every name must be one path component; a bad argument fails the whole batch before any probe.
  */
 napi_value rw_probe_working_copies(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
   struct batch batch = {0};
   int32_t parent_fd = -1, config_bytes = 0;
@@ -219,7 +218,7 @@ napi_value rw_probe_working_copies(napi_env env, napi_callback_info info) {
   napi_typedarray_type type;
   void *configs = NULL;
   size_t configs_length = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) return rw_int_result(env, -EINVAL);
+  if (!rw_args(env, info, argv, 5)) return rw_int_result(env, -EINVAL);
   if (rw_int_arg(env, argv[0], &parent_fd) || rw_int_arg(env, argv[4], &config_bytes) || config_bytes <= 0) return rw_int_result(env, -EINVAL);
   if (napi_is_array(env, argv[1], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[1], &count) != napi_ok) return rw_int_result(env, -EINVAL);
   if (napi_get_typedarray_info(env, argv[2], &type, &out_slots, (void **)&out, NULL, NULL) != napi_ok || type != napi_float64_array) return rw_int_result(env, -EINVAL);
