@@ -44,6 +44,11 @@ export function parsePosixAcl(bytes: Buffer): PosixAcl | null {
   return acl;
 }
 
+/** What an entry's permission (a named user or group, or the owning group) allows once the mask caps it. */
+export function effectivePerm(acl: PosixAcl, perm: number): number {
+  return perm & (acl.mask ?? 7);
+}
+
 /**
  * The ACL's answer for an account that does not own the file, as the kernel's check goes: a
  * named-user entry decides (within the mask); else if the account is in the owning group or a
@@ -51,18 +56,17 @@ export function parsePosixAcl(bytes: Buffer): PosixAcl | null {
  * "other" bits decide.
  */
 export function aclDecides(acl: PosixAcl, uid: number, gids: readonly number[], fileGid: number, bit: number): boolean | undefined {
-  const mask = acl.mask ?? 7;
   const user = acl.users.find((entry) => entry.id === uid);
-  if (user) return (user.perm & mask & bit) !== 0;
+  if (user) return (effectivePerm(acl, user.perm) & bit) !== 0;
   let inGroupClass = false;
   if (gids.includes(fileGid)) {
     inGroupClass = true;
-    if (acl.groupObj & mask & bit) return true;
+    if (effectivePerm(acl, acl.groupObj) & bit) return true;
   }
   for (const group of acl.groups) {
     if (!gids.includes(group.id)) continue;
     inGroupClass = true;
-    if (group.perm & mask & bit) return true;
+    if (effectivePerm(acl, group.perm) & bit) return true;
   }
   return inGroupClass ? false : undefined;
 }

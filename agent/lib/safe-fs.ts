@@ -128,9 +128,10 @@ export class DirHandle {
     return withAcl(toFileInfo(fs.fstatSync(this.fd)), dirSyscalls().acl(this.fd, null));
   }
 
-  /** The extended ACL of a child (not followed); null when none, or not readable (portable access). */
-  aclOf(name: string | Buffer): PosixAcl | null {
-    return dirSyscalls().acl(this.fd, component(name));
+  /** lstat of a child with its extended ACL (when file access reads them): for judging who may use it. */
+  lstatWithAcl(name: string | Buffer): FileInfo {
+    const info = this.lstat(name);
+    return withAcl(info, dirSyscalls().acl(this.fd, component(name)));
   }
 
   /** Opens a child directory; fails with `symlink` if it is (or became) a symlink. */
@@ -176,8 +177,7 @@ export class DirHandle {
     try {
       const info = toFileInfo(fs.fstatSync(fd));
       if (info.type !== 'file') throw new SafeFsError('not-regular', hostPath(), info.type);
-      const acl = dirSyscalls().acl(fd, null);
-      if (acl) info.acl = acl;
+      withAcl(info, dirSyscalls().acl(fd, null));
       const want = Math.min(maxBytes, info.size > 0 ? info.size : maxBytes);
       const buffer = Buffer.alloc(Math.max(0, want));
       let offset = 0;
@@ -309,7 +309,7 @@ export function statUnderRoot(root: string, hostPath: string, links: LinkPolicy 
   try {
     const { parent, name } = resolveFinal(root, hostPath, links);
     try {
-      return name === '.' ? parent.info() : withAcl(parent.lstat(name), parent.aclOf(name));
+      return name === '.' ? parent.info() : parent.lstatWithAcl(name);
     } finally {
       parent.close();
     }

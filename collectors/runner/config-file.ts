@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import TOML from '@iarna/toml';
 import { secretFingerprint } from '../../agent/lib/fingerprint.js';
+import { effectivePerm } from '../../agent/lib/posix-acl.js';
 import { readFileUnderRoot, SafeFsError, statUnderRoot, type FileInfo } from '../../agent/lib/safe-fs.js';
 import { sanitize } from '../../agent/lib/sanitize.js';
 import type { Accounts } from './accounts.js';
@@ -19,13 +20,12 @@ export const MAX_RUNNERS_PER_FILE = 1000;
 function aclGrants(info: FileInfo, accounts: Accounts): AclGrant[] {
   const acl = info.acl;
   if (!acl) return [];
-  const mask = acl.mask ?? 7;
   const grant = (kind: AclGrant['kind'], id: number, perm: number): AclGrant => ({
     kind,
     id,
     name: kind === 'user' ? accounts.userName(id) : accounts.groupName(id),
-    read: (perm & mask & 4) !== 0,
-    write: (perm & mask & 2) !== 0,
+    read: (effectivePerm(acl, perm) & 4) !== 0,
+    write: (effectivePerm(acl, perm) & 2) !== 0,
   });
   return [...acl.users.map((e) => grant('user', e.id, e.perm)), ...acl.groups.map((e) => grant('group', e.id, e.perm))].filter((g) => g.read || g.write);
 }
@@ -40,7 +40,7 @@ function ownership(info: FileInfo, accounts: Accounts): FileOwnership {
     mode,
     modeOctal: `0${mode.toString(8).padStart(3, '0')}`,
     aclGrants: aclGrants(info, accounts),
-    aclGroupPerm: info.acl ? info.acl.groupObj & (info.acl.mask ?? 7) : null,
+    aclGroupPerm: info.acl ? effectivePerm(info.acl, info.acl.groupObj) : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { PosixAcl } from '../../agent/lib/posix-acl.js';
+import { effectivePerm, type PosixAcl } from '../../agent/lib/posix-acl.js';
 import { safeText } from '../../agent/lib/sanitize.js';
 import type { Accounts } from './accounts.js';
 import type { HostFiles } from './host-files.js';
@@ -18,8 +18,7 @@ const RW = 6;
 
 /** Named ACL entries that grant read-write within the mask (connecting to a socket needs write). */
 function rwEntries(entries: PosixAcl['users'], acl: PosixAcl): number[] {
-  const mask = acl.mask ?? 7;
-  return entries.filter((entry) => (entry.perm & mask & RW) === RW).map((entry) => entry.id);
+  return entries.filter((entry) => (effectivePerm(acl, entry.perm) & RW) === RW).map((entry) => entry.id);
 }
 
 /**
@@ -41,7 +40,7 @@ export function dockerAccess(files: HostFiles, accounts: Accounts): { groups: Do
     const info = files.statSystem(socket);
     if (!info || info.type !== 'socket') continue;
     // With an ACL, the mode's group bits are its mask: the owning group's own entry says what it may do.
-    const groupRw = info.acl ? (info.acl.groupObj & (info.acl.mask ?? 7) & RW) === RW : (info.mode & 0o060) === 0o060;
+    const groupRw = info.acl ? (effectivePerm(info.acl, info.acl.groupObj) & RW) === RW : (info.mode & 0o060) === 0o060;
     if (groupRw && info.gid !== 0) addGroup(info.gid, 'owns-socket');
     if (!info.acl) continue;
     for (const gid of rwEntries(info.acl.groups, info.acl)) addGroup(gid, 'socket-acl');

@@ -94,9 +94,7 @@ export class TreeDir {
   /** lstat of a child (a symlink is reported as one), with its extended ACL; null when absent. */
   stat(name: string): TreeFile | null {
     try {
-      const info = this.handle.lstat(name);
-      const acl = this.handle.aclOf(name);
-      return { hostPath: path.posix.join(this.hostPath, name), info: acl ? { ...info, acl } : info, dirs: this.dirs };
+      return { hostPath: path.posix.join(this.hostPath, name), info: this.handle.lstatWithAcl(name), dirs: this.dirs };
     } catch (error) {
       if (error instanceof SafeFsError) return null;
       throw error;
