@@ -4,7 +4,7 @@ import { TopN } from '../../agent/lib/top-n.js';
 import { GIT_CONFIG_READ_BYTES, probeChildren, probeOpenDir, type ConfigRead, type GitDirProbe } from './git-dir-probe.js';
 import { displayUrl, headerCredentials, parseGitConfig, urlCredentials, type UrlCredentials } from './git-config.js';
 import type { HostFiles } from './host-files.js';
-import { isJobTempDirName, readJobTempDir } from './job-temp-dirs.js';
+import { isJobTempDirName, readJobTempDir, type TempDirReading } from './job-temp-dirs.js';
 import type { BuildDirFacts, JobTempDir, WorkingCopy } from './types.js';
 
 /**
@@ -146,9 +146,8 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
   }
   const listed = new TopN<FoundCopy>(MAX_LISTED_WORKING_COPIES, byConcern);
   const tempDirs = new TopN<JobTempDir>(MAX_LISTED_TEMP_DIRS, (a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  let jobTempDirCount = 0;
   const projects = new Set<string>();
-  const tally = { workingCopyCount: 0, withCredentials: 0, withSubmodules: 0, indexBytesTotal: 0, oldestMtimeMs: null as number | null };
+  const tally = { workingCopyCount: 0, withCredentials: 0, withSubmodules: 0, indexBytesTotal: 0, oldestMtimeMs: null as number | null, jobTempDirCount: 0 };
   let walk: WalkReport;
   try {
     const found = (probe: GitDirProbe, parts: Buffer[]): void => {
@@ -161,6 +160,11 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
       listed.offer(copy);
       // Identity by bytes: two hostile names that print alike are still two projects.
       projects.add(projectKey(parts, target.kind));
+    };
+    const foundTempDir = (reading: TempDirReading, parts: Buffer[]): void => {
+      tally.jobTempDirCount++;
+      const project = printableBytes(joinParts(projectParts(parts, target.kind)), 300).replace(/\.tmp$/, '');
+      tempDirs.offer({ path: walkPathDisplay(target.path, parts), project, fileCount: reading.fileCount, files: reading.files, mtimeMs: reading.mtimeMs });
     };
     walk = await walkTree(opened.handle, base.path, limits, {
       // Subdirectories are probed before the walk would enter them (claim); only the walk's
@@ -181,12 +185,7 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
           if (!isJobTempDirName(name)) return false;
           // Looked at by name only, and never walked: what a job left there is not ours to list.
           const reading = readJobTempDir(dir, name);
-          if (reading && reading.fileCount > 0) {
-            jobTempDirCount++;
-            const parts = [...path, name];
-            const project = printableBytes(joinParts(projectParts(parts, target.kind)), 300).replace(/\.tmp$/, '');
-            tempDirs.offer({ path: walkPathDisplay(target.path, parts), project, fileCount: reading.fileCount, files: reading.files, mtimeMs: reading.mtimeMs });
-          }
+          if (reading && reading.fileCount > 0) foundTempDir(reading, [...path, name]);
           return reading !== null;
         }),
     });
@@ -200,7 +199,6 @@ export async function scanBuildDir(files: HostFiles, target: BuildDirTarget, lim
     ...tally,
     distinctProjects: projects.size,
     workingCopies: listed.items().map((copy) => toWorkingCopy(copy, target.path, target.kind)),
-    jobTempDirCount,
     jobTempDirs: [...tempDirs.items()],
     walk,
   };
