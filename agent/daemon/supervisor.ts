@@ -45,7 +45,7 @@ export function scanChildEntry(): string {
   return fs.existsSync(sibling) ? sibling : path.resolve(here, '../../dist/agent/daemon/scan-child.js');
 }
 
-/** VmRSS of a process in MiB, or null when it is gone. */
+/** The peak resident size (VmHWM) of a process in MiB, or null when it is gone. */
 export function readPeakRssMb(pid: number): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
